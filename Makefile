@@ -1,0 +1,42 @@
+# make run: set up, build the data, serve the site.  make test: set up, run every test.
+PYTHON ?= python3.11
+VENV := .venv
+PY := $(VENV)/bin/python
+PORT ?= 8501
+STAMP := $(VENV)/.requirements-installed
+
+.PHONY: setup data run test test-fast bench browser clean
+
+setup: $(STAMP)
+
+$(STAMP): requirements.txt
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.11 or run make PYTHON=/path/to/python3.11"; exit 2; }
+	@test -x $(PY) || $(PYTHON) -m venv $(VENV)
+	@$(PY) -m pip install --quiet --disable-pip-version-check uv
+	@$(VENV)/bin/uv pip install --quiet --python $(PY) -r requirements.txt || $(PY) -m pip install --quiet -r requirements.txt
+	@touch $(STAMP)
+
+data: setup
+	$(PY) -m outcomes build
+	$(PY) -m geo.build
+
+run: data
+	$(PY) -m streamlit run app.py --server.port $(PORT)
+
+# Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
+browser:
+	@test -x /usr/bin/chromium || { echo "installing Debian chromium for the browser tests..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
+	  || { echo "error: could not install chromium (needs root and the Debian mirror): run sudo apt-get install chromium"; exit 2; }; }
+
+test: setup browser
+	$(PY) -m pytest
+
+test-fast: setup
+	$(PY) -m pytest -m "not browser"
+
+bench: data
+	$(PY) -m outcomes bench
+
+clean:
+	rm -rf data/releases data/lookups data/qa geo/*.json .pytest_cache

@@ -1,0 +1,1 @@
+"""Ofsted inspection outcomes: the domain package behind the site (no Streamlit here)."""

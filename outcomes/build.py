@@ -1,0 +1,326 @@
+"""The build: published file -> reader -> canonical tables -> QA checks -> parquet under data/.
+
+Atomic per release: a release is written to a temporary folder and moved into place only when
+it has no hard QA finding; a failing release leaves what was published before untouched.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import importlib
+import json
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from outcomes import frameworks, geography, quality, settings
+from outcomes.fields import JUDGEMENT_COLUMNS, PROVIDER_COLUMNS
+from outcomes.quality import HARD, INFO, WARNING, Finding
+from outcomes.releases import Release, load_catalogue, sha256_of
+from outcomes.sources.base import JUDGEMENT_PREFIX, SourceError, SourceTable
+
+# Catalogue reader name -> "module:function" in outcomes.sources.
+READERS: dict[str, str] = {
+    "social_care_providers": "social_care_providers:read",
+    "la_childrens_services": "la_childrens_services:read",
+    "la_childrens_services_overview": "la_childrens_services:read_overview",
+    "area_send": "area_send:read",
+    "further_education": "further_education:read",
+    "schools_official": "schools:read_official",
+    "schools_gias": "schools:read_gias_ratings",
+    "schools_history_2018": "schools:read_history_2018",
+}
+
+# Provider types whose files list inspections rather than one row per provider: the build keeps
+# each provider's latest inspection as at the release date. (The area SEND file holds only each
+# area's latest inspection, so a snapshot at an earlier date must drop the later ones.)
+DATED_SNAPSHOT_TYPES = {"la_childrens_services", "area_send"}
+
+
+def reader_for(name: str) -> Callable[[list[Path], dt.date], SourceTable]:
+    module, func = READERS[name].split(":")
+    return getattr(importlib.import_module(f"outcomes.sources.{module}"), func)
+
+
+@dataclass
+class BuiltRelease:
+    release: Release
+    providers: pd.DataFrame | None = None
+    judgements: pd.DataFrame | None = None
+    history: pd.DataFrame | None = None  # every inspection up to the date (dated snapshot types)
+    findings: list[Finding] = field(default_factory=list)
+    skipped: str = ""  # why it was not built (missing files)
+
+    @property
+    def ok(self) -> bool:
+        return not self.skipped and not quality.blocking(self.findings)
+
+
+def release_dir(data_dir: Path, release_id: str) -> Path:
+    return Path(data_dir) / "releases" / release_id
+
+
+def select_latest(rows: pd.DataFrame, as_at: dt.date, cutoff_days: int, latest_only: bool = True) -> pd.DataFrame:
+    """Each provider's latest inspection starting on or before `as_at` and published by the cut-off
+    (or, with latest_only=False, every such inspection)."""
+    limit = as_at + dt.timedelta(days=cutoff_days)
+    start = rows["inspection_start_date"]
+    pub = rows["publication_date"]
+    keep = start.map(lambda d: d is not None and not pd.isna(d) and d <= as_at)
+    keep &= pub.map(lambda d: d is None or pd.isna(d) or d <= limit)
+    chosen = rows[keep].copy()
+    if not latest_only:
+        return chosen.reset_index(drop=True)
+    chosen["_start"] = pd.to_datetime(chosen["inspection_start_date"])
+    chosen["_pub"] = pd.to_datetime(chosen["publication_date"])
+    chosen = chosen.sort_values(["urn", "_start", "_pub"]).groupby("urn", sort=False).tail(1)
+    return chosen.drop(columns=["_start", "_pub"]).sort_values("source_row").reset_index(drop=True)
+
+
+def _resolve_la(register: geography.LaRegister, key: str, value: object, day: dt.date) -> geography.LaVersion:
+    if key == "name":
+        return register.by_name(value, day)
+    if key == "dfe":
+        return register.by_dfe(value, day)
+    if key == "ons":
+        return register.by_ons(value, day)
+    if key == "urn":
+        return register.by_urn(value, day)
+    raise ValueError(f"unknown la_key {key!r}")
+
+
+def canonical(release: Release, table: SourceTable, register: geography.LaRegister) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, list[Finding]]:
+    """Reader rows -> the provider table, the long judgements table and (for dated snapshots)
+    every inspection up to the date, with findings."""
+    rid, ptype, file = release.id, release.provider_type, table.path.name
+    findings: list[Finding] = [Finding(rid, INFO, "read", n, file) for n in table.notes]
+    rows = table.rows
+    dated = table.history or ptype in DATED_SNAPSHOT_TYPES
+    if dated:
+        before = len(rows)
+        history = select_latest(rows, release.as_at, release.cutoff_days, latest_only=False)
+        rows = select_latest(history, release.as_at, release.cutoff_days)
+        findings.append(Finding(rid, INFO, "latest_as_at", f"kept {len(rows):,} latest inspections as at {release.as_at} of {before:,} rows", file))
+    out = []
+    welsh = 0
+    for r in rows.to_dict("records"):
+        line = int(r["source_row"])
+        start = r["inspection_start_date"] if r["inspection_start_date"] is not None and not pd.isna(r["inspection_start_date"]) else None
+        try:
+            grade = frameworks.grade_of(ptype, r["overall_published"], start)
+        except frameworks.UnknownGrade as e:
+            findings.append(Finding(rid, HARD, "unknown_grade", f"{e}: use a label of the framework's scale (see the methodology page)", file, line, "overall judgement"))
+            grade = None
+        if grade is None and start is not None:
+            fw_id = frameworks.framework_of(ptype, "good", start)
+            if fw_id and not frameworks.FRAMEWORKS[fw_id].has_overall_grade:
+                grade = "no_overall_grade"  # e.g. schools inspected from September 2024
+        la = {"new_la_code": None, "old_la_code": None, "la_name": None, "region_code": None, "region_name": None}
+        in_england = True
+        if table.la_key != "none":
+            value = r["la_published"]
+            if table.la_key == "name" and geography.is_welsh(value):
+                in_england, welsh = False, welsh + 1
+            elif value is None or str(value).strip() == "":
+                findings.append(Finding(rid, HARD, "missing_la", f"URN {r['urn']}: no local authority given", file, line, "local authority"))
+            else:
+                try:
+                    v = _resolve_la(register, table.la_key, value, release.as_at)
+                    la = {"new_la_code": v.ons_code, "old_la_code": v.dfe_code, "la_name": v.name,
+                          "region_code": v.region_code, "region_name": v.region_name}
+                    if not v.valid_at(release.as_at):
+                        findings.append(Finding(rid, WARNING, "la_not_current_at_date",
+                                                f"URN {r['urn']}: {value!r} names {v.name} ({v.ons_code}), which did not exist on {release.as_at}",
+                                                file, line, "local authority"))
+                except geography.UnknownArea as e:
+                    findings.append(Finding(rid, HARD, "unknown_la", f"URN {r['urn']}: {e}; add the spelling to geography.py or correct the file", file, line, "local authority"))
+        out.append({
+            "provider_type": ptype, "provider_subtype": r["provider_subtype"], "urn": str(r["urn"]),
+            "provider_name": r["provider_name"], "la_name_published": None if r["la_published"] is None else str(r["la_published"]),
+            **la, "in_england": in_england, "inspection_id": r["inspection_id"], "inspection_type": r["inspection_type"],
+            "inspection_start_date": start, "publication_date": r["publication_date"] if r["publication_date"] is not None and not pd.isna(r["publication_date"]) else None,
+            "framework": frameworks.framework_of(ptype, grade, start, r["provider_subtype"]),
+            "overall_grade": grade, "overall_grade_published": r["overall_published"],
+            "places": r["places"], "sector": r["sector"], "source_file": file, "source_row": line,
+            **{k: v for k, v in r.items() if k.startswith(JUDGEMENT_PREFIX) or k in ("report_url", "outcome_text")},
+        })
+    if welsh:
+        findings.append(Finding(rid, INFO, "set_aside_wales", f"{welsh} providers in Welsh local authorities kept out of England totals", file, count=welsh))
+    if table.set_aside:
+        findings.append(Finding(rid, INFO, "set_aside_rows", f"{table.set_aside} rows set aside by the reader (see read notes)", file, count=table.set_aside))
+    providers = pd.DataFrame(out)
+    extra = [c for c in ("report_url", "outcome_text") if c in providers.columns]
+    judgements = _judgements(release, table, providers, findings)
+    providers = providers[PROVIDER_COLUMNS + extra] if len(providers) else pd.DataFrame(columns=PROVIDER_COLUMNS + extra)
+    providers["places"] = pd.to_numeric(providers["places"], errors="coerce").astype("Int64")
+    providers["source_row"] = providers["source_row"].astype("Int64")
+    return providers, judgements, (_history(release, table, history, providers) if dated else None), findings
+
+
+def _history(release: Release, table: SourceTable, history: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
+    """Every inspection up to the release date (for an LA's judgement history), with canonical grades."""
+    ptype = release.provider_type
+    la = latest.drop_duplicates("urn").set_index("urn")[["new_la_code", "la_name"]]
+    out = pd.DataFrame({
+        "urn": history["urn"].astype(str), "inspection_id": history["inspection_id"],
+        "inspection_type": history["inspection_type"],
+        "inspection_start_date": history["inspection_start_date"], "publication_date": history["publication_date"],
+        "overall_grade_published": history["overall_published"],
+    })
+    safe = lambda v, d: _grade_or_none(ptype, v, d)
+    out["overall_grade"] = [safe(v, d) for v, d in zip(history["overall_published"], history["inspection_start_date"])]
+    for jid in table.judgements:
+        out[jid] = [safe(v, d) for v, d in zip(history[JUDGEMENT_PREFIX + jid], history["inspection_start_date"])]
+    for extra in ("report_url", "outcome_text"):
+        if extra in history:
+            out[extra] = history[extra]
+    out = out.join(la, on="urn")
+    return out
+
+
+def _grade_or_none(ptype: str, value: object, day: dt.date | None) -> str | None:
+    try:
+        return frameworks.grade_of(ptype, value, day)
+    except frameworks.UnknownGrade:
+        return None  # reported on the latest rows; history rows are shown as published
+
+
+def _judgements(release: Release, table: SourceTable, providers: pd.DataFrame, findings: list[Finding]) -> pd.DataFrame:
+    recs = []
+    for r in providers.to_dict("records"):
+        for jid, wording in table.judgements.items():
+            raw = r.get(JUDGEMENT_PREFIX + jid)
+            if raw is None or (isinstance(raw, float) and pd.isna(raw)):
+                continue
+            try:
+                g = frameworks.grade_of(release.provider_type, raw, r["inspection_start_date"])
+            except frameworks.UnknownGrade as e:
+                findings.append(Finding(release.id, HARD, "unknown_grade", str(e), r["source_file"], int(r["source_row"]), wording))
+                continue
+            if g is not None:
+                recs.append({"urn": r["urn"], "judgement": jid, "judgement_label": wording, "grade": g, "grade_published": str(raw)})
+    return pd.DataFrame(recs, columns=JUDGEMENT_COLUMNS)
+
+
+def build_release(release: Release, source_dir: Path, register: geography.LaRegister,
+                  previous: tuple[str, pd.DataFrame] | None = None) -> BuiltRelease:
+    """Read, normalise and check one release (nothing is written here)."""
+    built = BuiltRelease(release)
+    paths = release.source_paths(source_dir)
+    missing = [p for p in paths if not p.exists()]
+    if missing:
+        built.skipped = f"source file not in {source_dir}: {', '.join(str(p.relative_to(source_dir)) for p in missing)}"
+        built.findings.append(Finding(release.id, INFO, "not_built", built.skipped + " (put the file there to build this release)"))
+        return built
+    for s, p in zip(release.sources, paths):
+        if s.sha256 and sha256_of(p) != s.sha256:
+            built.findings.append(Finding(release.id, HARD, "source_changed",
+                                          f"{s.path} differs from the file catalogued (sha256 {s.sha256[:12]}...). If Ofsted revised it, "
+                                          "update sha256 in data/releases.toml, bump version and add a line to revisions", p.name))
+    if built.findings:
+        return built
+    try:
+        table = reader_for(release.reader)(paths, release.as_at)
+    except SourceError as e:
+        built.findings.append(Finding(release.id, HARD, "read_error", f"{e.problem}" + (f". {e.fix}" if e.fix else ""), Path(e.path).name, e.row, e.column or ""))
+        return built
+    providers, judgements, history, findings = canonical(release, table, register)
+    built.findings += findings
+    built.findings += quality.validate_fields(release.id, providers, PROVIDER_COLUMNS, table.path.name)
+    built.findings += quality.duplicates(release.id, providers)
+    if release.provider_type not in DATED_SNAPSHOT_TYPES:
+        built.findings += quality.date_order(release.id, providers, release.as_at, release.cutoff_days)
+    prev_id, prev = previous if previous else (None, None)
+    built.findings += quality.compare_with_previous(release.id, providers, prev, prev_id)
+    if table.la_key in ("urn", "ons", "dfe") and release.provider_type in DATED_SNAPSHOT_TYPES:
+        covered = providers["new_la_code"].nunique()
+        built.findings.append(Finding(release.id, INFO, "coverage", f"{covered} local authorities have an inspection as at {release.as_at}", count=covered))
+    built.providers, built.judgements, built.history = providers, judgements, history
+    return built
+
+
+def write_release(built: BuiltRelease, data_dir: Path) -> Path:
+    """Move a checked release into place atomically: temp folder, then rename over the old one."""
+    final = release_dir(data_dir, built.release.id)
+    final.parent.mkdir(parents=True, exist_ok=True)
+    tmp = final.parent / f".tmp-{built.release.id}-{os.getpid()}"
+    shutil.rmtree(tmp, ignore_errors=True)
+    tmp.mkdir()
+    built.providers.to_parquet(tmp / "providers.parquet", index=False)
+    built.judgements.to_parquet(tmp / "judgements.parquet", index=False)
+    if built.history is not None:
+        built.history.to_parquet(tmp / "history.parquet", index=False)
+    r = built.release
+    meta = {"id": r.id, "version": r.version, "provider_type": r.provider_type, "as_at": r.as_at.isoformat(),
+            "built_at": dt.datetime.now(settings.LONDON).isoformat(timespec="seconds"),
+            "sources": [{"path": s.path, "sha256": s.sha256} for s in r.sources],
+            "rows": len(built.providers)}
+    (tmp / "release.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
+    (tmp / "qa_report.csv").write_text(quality.report_csv(built.findings), encoding="utf-8")
+    old = final.parent / f".old-{built.release.id}-{os.getpid()}"
+    if final.exists():
+        final.rename(old)
+    tmp.rename(final)
+    shutil.rmtree(old, ignore_errors=True)
+    return final
+
+
+def write_lookups(register: geography.LaRegister, data_dir: Path) -> None:
+    folder = Path(data_dir) / "lookups"
+    folder.mkdir(parents=True, exist_ok=True)
+    tmp = folder / f".local_authorities-{os.getpid()}.parquet"
+    register.to_frame().to_parquet(tmp, index=False)
+    tmp.replace(folder / "local_authorities.parquet")
+
+
+def load_built(data_dir: Path, release_id: str) -> pd.DataFrame | None:
+    p = release_dir(data_dir, release_id) / "providers.parquet"
+    return pd.read_parquet(p) if p.exists() else None
+
+
+def build_all(source_dir: Path | None = None, data_dir: Path | None = None, only: list[str] | None = None,
+              write: bool = True, progress: Callable | None = None) -> list[BuiltRelease]:
+    """Build every catalogued release (or `only` these ids); write those that pass."""
+    source_dir = Path(source_dir or settings.source_dir())
+    data_dir = Path(data_dir or settings.data_dir())
+    if not source_dir.exists():
+        raise FileNotFoundError(f"source folder {source_dir} does not exist: pass --source DIR or set OUTCOMES_SOURCE")
+    register = geography.load_register(source_dir)
+    catalogue = load_catalogue()
+    todo = [r for r in catalogue if not only or r.id in only]
+    unknown = set(only or []) - {r.id for r in catalogue}
+    if unknown:
+        raise KeyError(f"no release {', '.join(sorted(unknown))} in the catalogue; known: {', '.join(r.id for r in catalogue)}")
+    if write:
+        write_lookups(register, data_dir)
+    results: list[BuiltRelease] = []
+    last: dict[str, tuple[str, pd.DataFrame]] = {}
+    ordered = sorted(todo, key=lambda r: (r.provider_type, r.as_at))  # each compared with the one before
+    for release in (progress(ordered) if progress else ordered):
+        prev = last.get(_series(release))
+        if prev is None:
+            prev = _previous_on_disk(catalogue, release, data_dir)
+        built = build_release(release, source_dir, register, prev)
+        if built.ok and write:
+            write_release(built, data_dir)
+        if built.ok:
+            last[_series(release)] = (release.id, built.providers)
+        results.append(built)
+    return results
+
+
+def _series(release: Release) -> str:
+    """Releases compared with each other: same provider type and same reader (coverage)."""
+    return f"{release.provider_type}:{release.reader}"
+
+
+def _previous_on_disk(catalogue: list[Release], release: Release, data_dir: Path) -> tuple[str, pd.DataFrame] | None:
+    earlier = [r for r in catalogue if _series(r) == _series(release) and r.as_at < release.as_at]
+    for r in sorted(earlier, key=lambda r: r.as_at, reverse=True):
+        df = load_built(data_dir, r.id)
+        if df is not None:
+            return r.id, df
+    return None

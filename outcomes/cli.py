@@ -1,0 +1,153 @@
+"""`python -m outcomes ...`: build, check, export, releases, bench."""
+from __future__ import annotations
+
+import datetime as dt
+import os
+import sys
+from pathlib import Path
+from typing import Optional
+
+import typer
+from tqdm import tqdm
+
+from outcomes import settings
+
+app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Ofsted inspection outcomes: build, check and export the releases.")
+
+
+def _apply(source: Optional[Path], data_dir: Optional[Path]) -> None:
+    # Options win over the environment; setting the environment passes them to every module.
+    if source:
+        os.environ["OUTCOMES_SOURCE"] = str(source)
+    if data_dir:
+        os.environ["OUTCOMES_DATA"] = str(data_dir)
+
+
+def _fail(message: str, code: int = 2) -> None:
+    typer.echo(f"error: {message}", err=True)
+    raise typer.Exit(code)
+
+
+SourceOpt = typer.Option(None, "--source", help="Folder of published release files [env OUTCOMES_SOURCE; default ../shared/data/raw]")
+DataOpt = typer.Option(None, "--data-dir", help="Folder for built data [env OUTCOMES_DATA; default data/]")
+
+
+def _progress(items):
+    return tqdm(items, desc="releases", unit="release", file=sys.stderr, disable=None)
+
+
+@app.command()
+def build(source: Optional[Path] = SourceOpt, data_dir: Optional[Path] = DataOpt,
+          release: list[str] = typer.Option(None, "--release", help="Build only this release id (repeatable)")) -> None:
+    """Read every published file family, check it, and write parquet under the data folder."""
+    from outcomes import build as b
+    from outcomes import quality
+    from outcomes.releases import load_catalogue
+
+    _apply(source, data_dir)
+    try:
+        results = b.build_all(only=release or None, progress=_progress)
+    except (FileNotFoundError, KeyError) as e:
+        _fail(str(e).strip("'\""))
+    findings = [f for r in results for f in r.findings]
+    titles = {r.id: r.title for r in load_catalogue()}
+    quality.write_report(quality.capped(findings), titles, settings.data_dir() / "qa")
+    failed = [r for r in results if not r.ok and not r.skipped]
+    for r in results:
+        mark = "skipped" if r.skipped else "FAILED " if not r.ok else "ok     "
+        detail = r.skipped or (f"{len(r.providers):,} providers" if r.providers is not None else "")
+        typer.echo(f"{mark} {r.release.id}: {detail}")
+    if failed:
+        typer.echo("\nNot published (what was there before is unchanged):", err=True)
+        for r in failed:
+            for f in quality.capped(quality.blocking(r.findings))[:10]:
+                typer.echo(f"  {f.line()}", err=True)
+        typer.echo(f"\nFull QA report: {settings.data_dir() / 'qa' / 'qa_report.md'}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
+def check(source: Optional[Path] = SourceOpt, data_dir: Optional[Path] = DataOpt) -> None:
+    """Print the QA exception report of every release (and write it as markdown and CSV)."""
+    from outcomes import build as b
+    from outcomes import quality
+    from outcomes.releases import load_catalogue
+
+    _apply(source, data_dir)
+    try:
+        results = b.build_all(write=False, progress=_progress)
+    except FileNotFoundError as e:
+        _fail(str(e))
+    findings = quality.capped([f for r in results for f in r.findings])
+    titles = {r.id: r.title for r in load_catalogue()}
+    md, cs = quality.write_report(findings, titles, settings.data_dir() / "qa")
+    typer.echo(quality.report_markdown(findings, titles))
+    typer.echo(f"Written: {md} and {cs}")
+    if any(not r.ok and not r.skipped for r in results):
+        raise typer.Exit(1)
+
+
+@app.command()
+def releases(data_dir: Optional[Path] = DataOpt) -> None:
+    """List the releases published now (as at OUTCOMES_NOW), with status and as-at date."""
+    from outcomes.store import Store
+
+    _apply(None, data_dir)
+    store = Store()
+    for r in store.releases:
+        typer.echo(f"{r.id:55} {r.provider_type:22} as at {r.as_at}  {r.status_label}")
+
+
+@app.command()
+def export(provider_type: str = typer.Option(..., "--provider-type", help="la_childrens_services, social_care_provider, state_funded_school, area_send or further_education"),
+           as_at: str = typer.Option(..., "--as-at", help="YYYY-MM-DD: the release's 'as at' date"),
+           level: str = typer.Option("national", "--level", help="national, regional, local_authority or provider"),
+           subtype: Optional[str] = typer.Option(None, "--subtype", help="Provision type / phase / provider group"),
+           out: Optional[Path] = typer.Option(None, "--out", help="CSV file to write (default: standard output)"),
+           data_dir: Optional[Path] = DataOpt) -> None:
+    """Write a tidy CSV (Explore Education Statistics layout) and its metadata CSV beside it."""
+    from outcomes import downloads
+    from outcomes.fields import PROVIDER_TYPES
+    from outcomes.store import Store
+    from outcomes.tables import LEVELS
+
+    _apply(None, data_dir)
+    if provider_type not in PROVIDER_TYPES:
+        _fail(f"unknown provider type {provider_type!r}; choose one of: {', '.join(PROVIDER_TYPES)}")
+    if level not in LEVELS:
+        _fail(f"unknown level {level!r}; choose one of: {', '.join(LEVELS)}")
+    try:
+        day = dt.date.fromisoformat(as_at)
+    except ValueError:
+        _fail(f"--as-at {as_at!r} is not a date: use YYYY-MM-DD")
+    store = Store()
+    matches = [r for r in store.releases_of(provider_type) if r.as_at == day]
+    if not matches:
+        have = ", ".join(str(r.as_at) for r in store.releases_of(provider_type)) or "none built or published yet (run make data)"
+        _fail(f"no {provider_type} release as at {day}; releases as at: {have}")
+    release = matches[0]
+    subtypes = set(store.query("subtypes", release_id=release.id)["provider_subtype"])
+    if subtype and subtype not in subtypes:
+        _fail(f"unknown subtype {subtype!r} for {release.id}; choose one of: {', '.join(sorted(subtypes))}")
+    data, meta = downloads.export_frames(store, release, level, subtype)
+    if out is None:
+        sys.stdout.write(downloads.to_csv_text(data))
+        return
+    out.write_text(downloads.to_csv_text(data), encoding="utf-8")
+    meta_path = out.with_name(out.stem + ".meta.csv")
+    meta_path.write_text(downloads.to_csv_text(meta), encoding="utf-8")
+    typer.echo(f"wrote {len(data):,} rows to {out} and its metadata to {meta_path}", err=True)
+
+
+@app.command()
+def bench(data_dir: Optional[Path] = DataOpt) -> None:
+    """Print speed and memory figures for the build, the store and the pages' queries."""
+    from outcomes import bench as benchmarks
+
+    _apply(None, data_dir)
+    benchmarks.run(typer.echo)
+
+
+if __name__ == "__main__":
+    app()

@@ -1,0 +1,63 @@
+"""Serialise a view's table: tidy CSV (EES layout), its metadata file, safe for spreadsheets.
+
+The page and the CLI call the same functions, so the CSV is exactly the table on screen.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from outcomes.fields import metadata_rows
+from outcomes.releases import Release
+from outcomes.store import Store
+from outcomes.tables import grade_table, provider_table, published
+
+# A cell starting with one of these is run as a formula by Excel and LibreOffice (CSV injection,
+# OWASP). Prefixing an apostrophe keeps the text and stops the formula.
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(value: object) -> object:
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        # A negative number is data, not a formula.
+        try:
+            float(value)
+            return value
+        except ValueError:
+            return "'" + value
+    return value
+
+
+def safe_frame(frame: pd.DataFrame) -> pd.DataFrame:
+    out = frame.copy()
+    for c in out.columns:
+        if out[c].dtype == object or pd.api.types.is_string_dtype(out[c]):
+            out[c] = out[c].map(neutralise)
+    return out
+
+
+def to_csv_text(frame: pd.DataFrame) -> str:
+    """CSV text with ISO dates, empty cells for missing values and formula-safe strings."""
+    return safe_frame(frame).to_csv(index=False, lineterminator="\n", date_format="%Y-%m-%d")
+
+
+def to_csv_bytes(frame: pd.DataFrame, excel_bom: bool = True) -> bytes:
+    """Bytes for a download button; the UTF-8 BOM makes Excel read accents and en-dashes right."""
+    text = to_csv_text(frame)
+    return text.encode("utf-8-sig" if excel_bom else "utf-8")
+
+
+def metadata_for(frame: pd.DataFrame) -> pd.DataFrame:
+    return pd.DataFrame(metadata_rows([c for c in frame.columns if c not in
+                                       ("time_period", "time_identifier", "geographic_level", "country_code",
+                                        "country_name", "region_code", "region_name", "new_la_code",
+                                        "old_la_code", "la_name")]))
+
+
+def export_frames(store: Store, release: Release, level: str, subtype: str | None = None,
+                  region: str | None = None, la: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The tidy data and metadata frames of a view: the single code path for screen and CSV."""
+    if level == "provider":
+        data = provider_table(store, release, subtype, la)
+    else:
+        data = published(grade_table(store, release, level, subtype, region, la), level)
+    return data, metadata_for(data)

@@ -1,0 +1,189 @@
+"""One registry of every column the project publishes or checks.
+
+Validation in the build, the data guidance, the metadata CSV and the labels and tooltips on
+the site all read this registry, so a column is described once (the PUDL pattern).
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+PROVIDER_TYPES: dict[str, str] = {
+    "la_childrens_services": "Local authority children's services",
+    "social_care_provider": "Children's social care providers",
+    "state_funded_school": "State-funded schools",
+    "area_send": "Area SEND (local area partnerships)",
+    "further_education": "Further education and skills providers",
+}
+
+GEOGRAPHIC_LEVELS: dict[str, str] = {
+    "national": "National",
+    "regional": "Regional",
+    "local_authority": "Local authority",
+    "provider": "Provider",
+}
+
+# Suppression and missing-value symbols of the GSS / EES standard, as used in our downloads.
+SYMBOLS: dict[str, str] = {
+    "z": "Not applicable: the measure does not exist for this row (e.g. a share with no graded providers).",
+    "x": "Not available: the source does not give this figure.",
+    "c": "Confidential: suppressed because a count of 1 or 2 could identify a children's home or childminder.",
+    "low": "Rounds to 0 but is not 0.",
+}
+
+
+@dataclass(frozen=True)
+class Field:
+    name: str
+    label: str
+    description: str
+    type: str  # string | integer | number | date | boolean
+    allowed: tuple[str, ...] | None = None
+    nullable: bool = True
+    unit: str | None = None
+    role: str = "filter"  # geography | time | filter | indicator | attribute
+
+    def guidance_row(self) -> dict[str, str]:
+        return {
+            "col_name": self.name,
+            "label": self.label,
+            "description": self.description,
+            "type": self.type,
+            "allowed_values": "; ".join(self.allowed) if self.allowed else "",
+            "unit": self.unit or "",
+            "role": self.role,
+        }
+
+
+GRADE_CODES = (
+    "outstanding",
+    "good",
+    "requires_improvement",
+    "adequate",
+    "satisfactory",
+    "inadequate",
+    "met",
+    "not_met",
+    "positive",
+    "inconsistent",
+    "widespread_failings",
+    "consistently_strong",
+    "inconsistent_quality",
+    "serious_weaknesses",
+    "no_overall_grade",
+    "not_known",
+)
+
+_F = [
+    # -- time and geography (EES open data standard order) --
+    Field("time_period", "Time period", "The date the figures are 'as at', as YYYYMMDD for a snapshot date.", "string", nullable=False, role="time"),
+    Field("time_identifier", "Time identifier", "What the time period means: a snapshot 'as at' date.", "string", ("As at date",), nullable=False, role="time"),
+    Field("geographic_level", "Geographic level", "The level of geography of the row.", "string", tuple(GEOGRAPHIC_LEVELS.values()), nullable=False, role="geography"),
+    Field("country_code", "Country code", "ONS code of the country (E92000001 for England).", "string", role="geography"),
+    Field("country_name", "Country", "Country name.", "string", role="geography"),
+    Field("region_code", "Region code", "ONS code of the English region (E12).", "string", role="geography"),
+    Field("region_name", "Region", "English region.", "string", role="geography"),
+    Field("new_la_code", "LA code (ONS)", "ONS code of the upper-tier local authority as it was at the time of the figures.", "string", role="geography"),
+    Field("old_la_code", "LA number (DfE)", "DfE three-digit local authority number.", "string", role="geography"),
+    Field("la_name", "Local authority", "Upper-tier local authority, as it was at the time of the figures.", "string", role="geography"),
+    # -- filters --
+    Field("provider_type", "Provider type", "The family of providers Ofsted inspects, one release series each.", "string", tuple(PROVIDER_TYPES), nullable=False),
+    Field("provider_subtype", "Provider subtype", "Provision type (social care), Ofsted phase (schools), provider group (FE) or 'Local authority'.", "string"),
+    # -- provider-level attributes --
+    Field("urn", "URN", "Ofsted unique reference number of the provider (UKPRN for further education).", "string", nullable=False, role="attribute"),
+    Field("provider_name", "Provider name", "Name as published. Children's homes are published as REDACTED and stay so.", "string", role="attribute"),
+    Field("la_name_published", "LA as published", "The local authority exactly as the source file spells it.", "string", role="attribute"),
+    Field("in_england", "In England", "False for the few providers the source lists in Welsh local authorities: they are kept out of England totals.", "boolean", nullable=False, role="attribute"),
+    Field("inspection_id", "Inspection number", "Ofsted's number of the inspection event (blank if not published).", "string", role="attribute"),
+    Field("inspection_type", "Inspection type", "Type of the latest inspection as published.", "string", role="attribute"),
+    Field("inspection_start_date", "Inspection date", "Start date of the latest (full or graded) inspection.", "date", role="attribute"),
+    Field("publication_date", "Publication date", "Date the inspection report was published.", "date", role="attribute"),
+    Field("framework", "Inspection framework", "The framework (and judgement scale) the overall grade was given under.", "string", role="attribute"),
+    Field("overall_grade", "Overall grade", "Overall effectiveness (or equivalent) at the latest inspection, as a canonical grade; blank if not yet inspected.", "string", GRADE_CODES, role="attribute"),
+    Field("overall_grade_published", "Overall grade as published", "The overall judgement exactly as the source file gives it.", "string", role="attribute"),
+    Field("places", "Places", "Registered places (social care providers).", "integer", role="attribute", unit="places"),
+    Field("sector", "Sector", "Ownership sector (social care providers): private, local authority, voluntary...", "string", role="attribute"),
+    Field("source_file", "Source file", "The published file the row was read from.", "string", nullable=False, role="attribute"),
+    Field("source_row", "Source row", "Line number of the row in the source file (1 = first line).", "integer", nullable=False, role="attribute"),
+    # -- judgements (long table) --
+    Field("judgement", "Judgement", "Which judgement of the framework (overall, or a sub-judgement).", "string"),
+    Field("judgement_label", "Judgement name", "The judgement's name as Ofsted words it.", "string", role="attribute"),
+    Field("grade", "Grade", "Canonical grade of the judgement.", "string", GRADE_CODES, role="attribute"),
+    Field("grade_published", "Grade as published", "The grade exactly as the source gives it.", "string", role="attribute"),
+    # -- indicators --
+    Field("providers", "Providers", "Number of providers in the release for this row (inspected or not).", "integer", role="indicator", unit="providers"),
+    Field("graded", "Graded providers", "Providers with an overall grade at their latest inspection (the denominator of the shares).", "integer", role="indicator", unit="providers"),
+    Field("outstanding", "Outstanding", "Providers judged outstanding.", "integer", role="indicator", unit="providers"),
+    Field("good", "Good", "Providers judged good.", "integer", role="indicator", unit="providers"),
+    Field("requires_improvement", "Requires improvement", "Providers judged requires improvement (to be good).", "integer", role="indicator", unit="providers"),
+    Field("adequate", "Adequate", "Providers judged adequate (social care frameworks before April 2015).", "integer", role="indicator", unit="providers"),
+    Field("satisfactory", "Satisfactory", "Providers judged satisfactory (school and boarding frameworks before 2012-13).", "integer", role="indicator", unit="providers"),
+    Field("inadequate", "Inadequate", "Providers judged inadequate.", "integer", role="indicator", unit="providers"),
+    Field("positive", "Positive experiences", "Area SEND: the arrangements typically lead to positive experiences and outcomes.", "integer", role="indicator", unit="local areas"),
+    Field("inconsistent", "Inconsistent experiences", "Area SEND: the arrangements lead to inconsistent experiences and outcomes.", "integer", role="indicator", unit="local areas"),
+    Field("widespread_failings", "Widespread failings", "Area SEND: there are widespread and/or systemic failings.", "integer", role="indicator", unit="local areas"),
+    Field("consistently_strong", "Consistently strong", "Supported accommodation: consistently strong service delivery.", "integer", role="indicator", unit="providers"),
+    Field("inconsistent_quality", "Inconsistent quality", "Supported accommodation: inconsistent quality of service delivery.", "integer", role="indicator", unit="providers"),
+    Field("serious_weaknesses", "Serious weaknesses", "Supported accommodation: serious or widespread weaknesses.", "integer", role="indicator", unit="providers"),
+    Field("no_overall_grade", "No overall grade", "Inspected under a framework that gives no single overall grade (e.g. ILACS from 2026).", "integer", role="indicator", unit="providers"),
+    Field("not_known", "Grade not known", "The grade could not be read from the source.", "integer", role="indicator", unit="providers"),
+    Field("not_yet_graded", "Not yet inspected", "Providers with no full inspection yet (newly registered).", "integer", role="indicator", unit="providers"),
+    Field("pct_good_or_outstanding", "Good or outstanding (%)", "Share of graded providers judged good or outstanding, to one decimal place.", "number", role="indicator", unit="%"),
+    Field("pct_inadequate", "Inadequate (%)", "Share of graded providers judged inadequate (or widespread failings), to one decimal place.", "number", role="indicator", unit="%"),
+]
+
+FIELDS: dict[str, Field] = {f.name: f for f in _F}
+
+GEOGRAPHY_COLUMNS = [
+    "time_period", "time_identifier", "geographic_level", "country_code", "country_name",
+    "region_code", "region_name", "new_la_code", "old_la_code", "la_name",
+]
+
+PROVIDER_COLUMNS = [
+    "provider_type", "provider_subtype", "urn", "provider_name", "la_name_published",
+    "new_la_code", "old_la_code", "la_name", "region_code", "region_name", "in_england",
+    "inspection_id", "inspection_type", "inspection_start_date", "publication_date",
+    "framework", "overall_grade", "overall_grade_published", "places", "sector",
+    "source_file", "source_row",
+]
+
+JUDGEMENT_COLUMNS = ["urn", "judgement", "judgement_label", "grade", "grade_published"]
+
+COUNT_INDICATORS = [
+    "outstanding", "good", "requires_improvement", "adequate", "satisfactory", "inadequate",
+    "positive", "inconsistent", "widespread_failings", "consistently_strong", "inconsistent_quality",
+    "serious_weaknesses", "no_overall_grade", "not_known",
+]
+
+
+def label(name: str) -> str:
+    """Human label of a column; falls back to the name for unregistered columns."""
+    f = FIELDS.get(name)
+    return f.label if f else name
+
+
+def describe(name: str) -> str:
+    f = FIELDS.get(name)
+    return f.description if f else ""
+
+
+def metadata_rows(columns: list[str]) -> list[dict[str, str]]:
+    """The EES metadata file rows for a tidy CSV with these columns (filters and indicators)."""
+    rows = []
+    for c in columns:
+        f = FIELDS[c]
+        if f.role in ("filter", "indicator", "attribute"):
+            rows.append({
+                "col_name": c,
+                "col_type": "Indicator" if f.role == "indicator" else "Filter",
+                "label": f.label,
+                "indicator_grouping": "",
+                "indicator_unit": "%" if f.unit == "%" else "",
+                "indicator_dp": "1" if f.unit == "%" else ("0" if f.role == "indicator" else ""),
+                "filter_hint": f.description if f.role != "indicator" else "",
+                "filter_grouping_column": "",
+            })
+    return rows
+
+
+def data_guidance_rows() -> list[dict[str, str]]:
+    return [f.guidance_row() for f in _F]

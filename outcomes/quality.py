@@ -1,0 +1,170 @@
+"""QA exception checks of a release, and the report the statistics team reads before publishing.
+
+Hard findings block publication (the release is not written and what was published stays);
+warnings are listed for a person to judge; info records what the build did.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import pandas as pd
+
+HARD, WARNING, INFO = "hard", "warning", "info"
+MAX_ROWS_PER_CHECK = 20  # the report lists this many example rows per check, then a count
+
+
+@dataclass(frozen=True)
+class Finding:
+    release_id: str
+    severity: str
+    check: str
+    message: str
+    file: str = ""
+    row: int | None = None
+    column: str = ""
+    count: int = 1
+
+    def line(self) -> str:
+        where = ", ".join(x for x in (self.file, f"row {self.row}" if self.row else "", f"column '{self.column}'" if self.column else "") if x)
+        return f"[{self.severity}] {self.check}: {self.message}" + (f" ({where})" if where else "")
+
+
+def blocking(findings: list[Finding]) -> list[Finding]:
+    return [f for f in findings if f.severity == HARD]
+
+
+def capped(findings: list[Finding]) -> list[Finding]:
+    """At most MAX_ROWS_PER_CHECK findings per (release, check); the rest summarised in one line."""
+    out, seen = [], {}
+    for f in findings:
+        key = (f.release_id, f.check)
+        seen[key] = seen.get(key, 0) + 1
+        if seen[key] <= MAX_ROWS_PER_CHECK:
+            out.append(f)
+    for (rid, check), n in seen.items():
+        if n > MAX_ROWS_PER_CHECK:
+            sev = next(f.severity for f in findings if f.release_id == rid and f.check == check)
+            out.append(Finding(rid, sev, check, f"... and {n - MAX_ROWS_PER_CHECK} more rows like these", count=n - MAX_ROWS_PER_CHECK))
+    return out
+
+
+def compare_with_previous(release_id: str, current: pd.DataFrame, previous: pd.DataFrame | None,
+                          previous_id: str | None) -> list[Finding]:
+    """Row counts, providers that appeared or vanished, and judgements revised under the same inspection."""
+    if previous is None or previous.empty:
+        return [Finding(release_id, INFO, "previous_release", "no earlier release of this provider type to compare with")]
+    out = []
+    n_now, n_before = len(current), len(previous)
+    change = (n_now - n_before) / n_before if n_before else 0.0
+    sev = WARNING if abs(change) > 0.15 else INFO
+    out.append(Finding(release_id, sev, "row_count", f"{n_now:,} providers against {n_before:,} in {previous_id} ({change:+.1%})", count=n_now))
+    now_urns, before_urns = set(current["urn"]), set(previous["urn"])
+    out.append(Finding(release_id, INFO, "providers_appeared", f"{len(now_urns - before_urns):,} providers not in {previous_id}", count=len(now_urns - before_urns)))
+    vanished = before_urns - now_urns
+    out.append(Finding(release_id, WARNING if len(vanished) > 0.25 * n_before else INFO, "providers_vanished",
+                       f"{len(vanished):,} providers of {previous_id} are not in this release (closed or deregistered)", count=len(vanished)))
+    both = current.merge(previous, on=["urn", "inspection_id"], suffixes=("", "_before"))
+    both = both[both["inspection_id"].notna() & (both["overall_grade"].fillna("") != both["overall_grade_before"].fillna(""))]
+    for r in both.itertuples(index=False):
+        out.append(Finding(release_id, WARNING, "revised_judgement",
+                           f"URN {r.urn}, inspection {r.inspection_id}: {r.overall_grade_before} in {previous_id}, {r.overall_grade} now",
+                           r.source_file, int(r.source_row), "overall judgement"))
+    return out
+
+
+def date_order(release_id: str, providers: pd.DataFrame, as_at: dt.date, cutoff_days: int) -> list[Finding]:
+    """Inspections after their publication, or after the 'as at' date, or published past the cut-off."""
+    out = []
+    start, pub = providers["inspection_start_date"], providers["publication_date"]
+    limit = as_at + dt.timedelta(days=cutoff_days)
+    for r, s, p in zip(providers.itertuples(index=False), start, pub):
+        if s is not None and not pd.isna(s) and s > as_at:
+            out.append(Finding(release_id, WARNING, "inspection_after_as_at", f"URN {r.urn}: inspection started {s}, after the 'as at' date {as_at}",
+                               r.source_file, int(r.source_row), "inspection date"))
+        if s is not None and p is not None and not pd.isna(s) and not pd.isna(p):
+            if s > p:
+                out.append(Finding(release_id, WARNING, "inspection_after_publication", f"URN {r.urn}: inspection started {s}, after its report was published {p}",
+                                   r.source_file, int(r.source_row), "publication date"))
+            if p > limit:
+                out.append(Finding(release_id, WARNING, "published_after_cutoff", f"URN {r.urn}: report published {p}, after the cut-off {limit}",
+                                   r.source_file, int(r.source_row), "publication date"))
+    return out
+
+
+def duplicates(release_id: str, providers: pd.DataFrame) -> list[Finding]:
+    dup = providers[providers["urn"].duplicated(keep="first")]
+    return [Finding(release_id, HARD, "duplicate_urn", f"URN {r.urn} appears more than once", r.source_file, int(r.source_row), "URN")
+            for r in dup.itertuples(index=False)]
+
+
+REPORT_COLUMNS = ["release_id", "severity", "check", "message", "file", "row", "column", "count"]
+
+
+def report_csv(findings: list[Finding]) -> str:
+    buf = io.StringIO()
+    w = csv.DictWriter(buf, fieldnames=REPORT_COLUMNS, lineterminator="\n")
+    w.writeheader()
+    for f in findings:
+        w.writerow(asdict(f))
+    return buf.getvalue()
+
+
+def report_markdown(findings: list[Finding], titles: dict[str, str]) -> str:
+    lines = ["# QA exception report", ""]
+    by_release: dict[str, list[Finding]] = {}
+    for f in findings:
+        by_release.setdefault(f.release_id, []).append(f)
+    for rid, fs in by_release.items():
+        hard = sum(1 for f in fs if f.severity == HARD)
+        warn = sum(1 for f in fs if f.severity == WARNING)
+        verdict = "BLOCKED: not published" if hard else "passes (warnings to review)" if warn else "passes"
+        lines += [f"## {titles.get(rid, rid)}", "", f"`{rid}`: **{verdict}**, {hard} hard, {warn} warnings", ""]
+        lines += ["| severity | check | message | where |", "|---|---|---|---|"]
+        for f in fs:
+            where = " ".join(x for x in (f.file, f"row {f.row}" if f.row else "", f.column) if x)
+            lines.append(f"| {f.severity} | {f.check} | {f.message.replace('|', '/')} | {where} |")
+        lines.append("")
+    return "\n".join(lines)
+
+
+def write_report(findings: list[Finding], titles: dict[str, str], folder: Path) -> tuple[Path, Path]:
+    folder.mkdir(parents=True, exist_ok=True)
+    md, cs = folder / "qa_report.md", folder / "qa_report.csv"
+    md.write_text(report_markdown(findings, titles), encoding="utf-8")
+    cs.write_text(report_csv(findings), encoding="utf-8")
+    return md, cs
+
+
+def schema_for(columns: list[str]):
+    """A pandera schema generated from the fields registry: nullability and allowed values."""
+    import pandera.pandas as pa
+
+    from outcomes.fields import FIELDS
+
+    dtypes = {"integer": "Int64", "number": "float64", "boolean": "bool", "string": None, "date": None}
+    cols = {}
+    for c in columns:
+        f = FIELDS[c]
+        checks = [pa.Check.isin(list(f.allowed))] if f.allowed else []
+        cols[c] = pa.Column(dtypes[f.type], checks=checks, nullable=f.nullable, coerce=f.type in ("integer", "number"))
+    return pa.DataFrameSchema(cols, strict=False)
+
+
+def validate_fields(release_id: str, frame: pd.DataFrame, columns: list[str], file: str = "") -> list[Finding]:
+    """Check a built table against the registry; each failing cell names its source row and column."""
+    import pandera.errors as pe
+
+    try:
+        schema_for(columns).validate(frame, lazy=True)
+    except pe.SchemaErrors as err:
+        out = []
+        for case in err.failure_cases.itertuples(index=False):
+            idx = case.index
+            row = int(frame["source_row"].iloc[idx]) if idx is not None and "source_row" in frame and not pd.isna(idx) else None
+            out.append(Finding(release_id, HARD, "field_check", f"{case.check}: value {case.failure_case!r}", file, row, str(case.column)))
+        return out
+    return []

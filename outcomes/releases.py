@@ -1,0 +1,127 @@
+"""The release catalogue (data/releases.toml): what exists, and what is published now.
+
+A release is one "as at" snapshot of one provider type, read from one or more published files.
+Nothing is visible before its `published` time (09:30 London time on release day by
+convention), whatever command or page asks: every reader of the catalogue goes through
+`visible()`.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import tomllib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from outcomes import settings
+from outcomes.fields import PROVIDER_TYPES
+
+STATUSES = {
+    "official": "Official statistics",
+    "official_partial": "Official statistics (partial coverage)",
+    "management_information": "Management information",
+    "derived": "Derived data (not official statistics)",
+}
+
+
+@dataclass(frozen=True)
+class SourceFile:
+    path: str  # relative to the source folder
+    sha256: str = ""
+
+
+@dataclass(frozen=True)
+class Release:
+    id: str
+    title: str
+    provider_type: str
+    as_at: dt.date
+    published: dt.datetime
+    status: str
+    reader: str
+    sources: tuple[SourceFile, ...]
+    version: int = 1
+    coverage: str = "England"
+    source_publication: str = ""  # Ofsted's (or the compiler's) page for the release
+    source_published: str = ""  # when Ofsted published it, where known
+    next_update: str = ""
+    cutoff_days: int = 30  # inspections published within this many days after as_at count
+    notes: str = ""
+    revisions: tuple[str, ...] = field(default_factory=tuple)
+    supersedes: str = ""  # a release of the same type and date this one replaces when it is built
+
+    @property
+    def status_label(self) -> str:
+        return STATUSES[self.status]
+
+    @property
+    def provider_type_label(self) -> str:
+        return PROVIDER_TYPES[self.provider_type]
+
+    def source_paths(self, source_dir: Path) -> list[Path]:
+        return [Path(source_dir) / s.path for s in self.sources]
+
+    def is_visible(self, now: dt.datetime | None = None) -> bool:
+        return self.published <= (now or settings.now())
+
+
+class CatalogueError(ValueError):
+    pass
+
+
+def _published(value: object, where: str) -> dt.datetime:
+    if isinstance(value, dt.datetime):
+        t = value
+    elif isinstance(value, dt.date):
+        t = dt.datetime.combine(value, dt.time(9, 30))
+    else:
+        try:
+            t = dt.datetime.fromisoformat(str(value))
+        except ValueError:
+            raise CatalogueError(f"{where}: published {value!r} is not an ISO date-time (e.g. 2025-07-16T09:30)") from None
+    return t if t.tzinfo else t.replace(tzinfo=settings.LONDON)
+
+
+def load_catalogue(path: Path | None = None) -> list[Release]:
+    """All releases in the catalogue, checked for the fields every page relies on."""
+    path = Path(path or settings.catalogue_path())
+    with open(path, "rb") as f:
+        doc = tomllib.load(f)
+    out, seen = [], set()
+    for i, entry in enumerate(doc.get("release", []), start=1):
+        where = f"{path.name}, release {i} ({entry.get('id', 'no id')})"
+        for key in ("id", "title", "provider_type", "as_at", "published", "status", "reader", "sources"):
+            if key not in entry:
+                raise CatalogueError(f"{where}: missing '{key}'")
+        if entry["provider_type"] not in PROVIDER_TYPES:
+            raise CatalogueError(f"{where}: provider_type {entry['provider_type']!r} is not one of {', '.join(PROVIDER_TYPES)}")
+        if entry["status"] not in STATUSES:
+            raise CatalogueError(f"{where}: status {entry['status']!r} is not one of {', '.join(STATUSES)}")
+        if entry["id"] in seen:
+            raise CatalogueError(f"{where}: id appears twice")
+        seen.add(entry["id"])
+        out.append(Release(
+            id=entry["id"], title=entry["title"], provider_type=entry["provider_type"],
+            as_at=entry["as_at"] if isinstance(entry["as_at"], dt.date) else dt.date.fromisoformat(entry["as_at"]),
+            published=_published(entry["published"], where), status=entry["status"], reader=entry["reader"],
+            sources=tuple(SourceFile(s["path"], s.get("sha256", "")) for s in entry["sources"]),
+            version=int(entry.get("version", 1)), coverage=entry.get("coverage", "England"),
+            source_publication=entry.get("source_publication", ""), source_published=str(entry.get("source_published", "")),
+            next_update=entry.get("next_update", ""), cutoff_days=int(entry.get("cutoff_days", 30)),
+            notes=entry.get("notes", ""), revisions=tuple(entry.get("revisions", ())),
+            supersedes=entry.get("supersedes", ""),
+        ))
+    return out
+
+
+def visible(releases: list[Release], now: dt.datetime | None = None) -> list[Release]:
+    """Releases published at or before now: the only ones any page or command may show."""
+    return [r for r in releases if r.is_visible(now)]
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with open(path, "rb") as f:
+        for chunk in iter(lambda: f.read(1 << 20), b""):
+            h.update(chunk)
+    return h.hexdigest()

@@ -1,0 +1,45 @@
+"""Where things live and what time it is: settings read from the environment, with defaults.
+
+OUTCOMES_SOURCE  folder of published release files (default ../shared/data/raw beside the checkout)
+OUTCOMES_DATA    folder of built data (default data/ in the checkout)
+OUTCOMES_NOW     the clock, an ISO date-time; nothing published after it is visible anywhere
+"""
+from __future__ import annotations
+
+import datetime as dt
+import os
+from pathlib import Path
+from zoneinfo import ZoneInfo
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+LONDON = ZoneInfo("Europe/London")
+
+
+def source_dir() -> Path:
+    env = os.environ.get("OUTCOMES_SOURCE")
+    return Path(env) if env else (PROJECT_ROOT.parent / "shared" / "data" / "raw")
+
+
+def data_dir() -> Path:
+    env = os.environ.get("OUTCOMES_DATA")
+    return Path(env) if env else PROJECT_ROOT / "data"
+
+
+def catalogue_path() -> Path:
+    """The release catalogue is committed with the code; a test may point at its own."""
+    env = os.environ.get("OUTCOMES_CATALOGUE")
+    return Path(env) if env else PROJECT_ROOT / "data" / "releases.toml"
+
+
+def geo_dir() -> Path:
+    env = os.environ.get("OUTCOMES_GEO")
+    return Path(env) if env else PROJECT_ROOT / "geo"
+
+
+def now() -> dt.datetime:
+    """Timezone-aware 'now' in London time; OUTCOMES_NOW (naive means London) overrides it."""
+    env = os.environ.get("OUTCOMES_NOW")
+    if env:
+        t = dt.datetime.fromisoformat(env)
+        return t if t.tzinfo else t.replace(tzinfo=LONDON)
+    return dt.datetime.now(LONDON)

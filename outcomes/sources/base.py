@@ -1,0 +1,209 @@
+"""What every reader returns, and the shared parsing every published file family needs.
+
+A reader turns one published file into a `SourceTable`: one row per provider with the
+columns below, raw labels untouched, and the file line of each row kept so that any later
+check can name the file, row and column at fault.
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import io
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pandas as pd
+
+READER_COLUMNS = [
+    "source_row",          # line (CSV) or row (spreadsheet) number in the file, 1 = first line
+    "urn",
+    "provider_name",
+    "provider_subtype",
+    "la_published",        # the LA as the file gives it: a name, a DfE number, an ONS code or an LA URN
+    "inspection_id",
+    "inspection_type",
+    "inspection_start_date",  # datetime.date or None
+    "publication_date",       # datetime.date or None
+    "overall_published",      # the overall judgement exactly as published (None if not inspected)
+    "places",
+    "sector",
+]
+JUDGEMENT_PREFIX = "j_"  # sub-judgement columns: "j_<judgement id>" holding the published label
+
+
+@dataclass
+class SourceTable:
+    provider_type: str
+    path: Path
+    rows: pd.DataFrame
+    la_key: str  # how la_published identifies the LA: name | dfe | ons | urn
+    judgements: dict[str, str] = field(default_factory=dict)  # judgement id -> Ofsted's wording
+    notes: list[str] = field(default_factory=list)  # what the reader did, for the QA report
+    set_aside: int = 0  # rows read but not providers (footnotes, blank lines)
+    # True when rows are every inspection (a history), not one row per provider: the build then
+    # keeps each provider's latest inspection as at the release date (see outcomes.build).
+    history: bool = False
+
+
+# Every reader module exposes:  read(paths: list[Path], as_at: datetime.date) -> SourceTable
+# `paths` are the release's source files in catalogue order; `as_at` is the release's date.
+
+
+class SourceError(ValueError):
+    """Bad input in a published file, naming the file, row and column, and how to fix it."""
+
+    def __init__(self, path: Path | str, row: int | None, column: str | None, problem: str, fix: str = ""):
+        self.path, self.row, self.column, self.problem, self.fix = str(path), row, column, problem, fix
+        where = f"{Path(path).name}" + (f", row {row}" if row else "") + (f", column '{column}'" if column else "")
+        super().__init__(f"{where}: {problem}" + (f". {fix}" if fix else ""))
+
+
+def decode(path: Path) -> tuple[str, str]:
+    """Text of a file and the encoding that read it: UTF-8 (with or without BOM), else Windows-1252.
+
+    Ofsted's 2022 and 2024 social care CSVs are Windows-1252; the others UTF-8.
+    """
+    raw = Path(path).read_bytes()
+    try:
+        return raw.decode("utf-8-sig"), "utf-8"
+    except UnicodeDecodeError:
+        return raw.decode("cp1252"), "cp1252"
+
+
+def clean_header(h: object) -> str:
+    """Headers with embedded newlines (2025 social care file) or padding read as one line."""
+    return re.sub(r"\s+", " ", str(h if h is not None else "")).strip()
+
+
+def _frame_from_records(path: Path, records: list[tuple[int, list[str]]], header_must: tuple[str, ...]) -> tuple[pd.DataFrame, int]:
+    """Find the header row (the first row naming every `header_must` column), drop title rows
+    above it and empty trailing columns, and return the table with `source_row`."""
+    must = tuple(m.lower() for m in header_must)
+    for i, (_, cells) in enumerate(records[:30]):
+        names = [clean_header(c).lower() for c in cells]
+        if all(any(n == m or n.startswith(m + " ") for n in names) for m in must):
+            header_idx = i
+            break
+    else:
+        raise SourceError(path, None, None, f"no header row naming {', '.join(header_must)} in the first 30 rows",
+                          "Check this is the published file of the expected family, not a summary sheet")
+    headers = [clean_header(c) for c in records[header_idx][1]]
+    body = records[header_idx + 1:]
+    width = len(headers)
+    data = []
+    for line, cells in body:
+        cells = [("" if c is None else str(c)) for c in cells]
+        cells = (cells + [""] * width)[:width] if len(cells) <= width else cells
+        if len(cells) > width and any(c.strip() for c in cells[width:]):
+            raise SourceError(path, line, None, f"row has {len(cells)} cells but the header has {width}",
+                              "A value may contain an unquoted comma")
+        data.append([line] + cells[:width])
+    keep = [j for j, h in enumerate(headers) if h or any(r[j + 1].strip() for r in data)]
+    cols = ["source_row"] + [headers[j] or f"unnamed_{j + 1}" for j in keep]
+    frame = pd.DataFrame([[r[0]] + [r[j + 1] for j in keep] for r in data], columns=cols)
+    dupes = frame.columns[frame.columns.duplicated()].tolist()
+    if dupes:
+        raise SourceError(path, records[header_idx][0], dupes[0], "column name appears twice in the header")
+    return frame, records[header_idx][0]
+
+
+def read_csv_table(path: Path, header_must: tuple[str, ...] = ("URN",)) -> tuple[pd.DataFrame, dict]:
+    """Read a published CSV whatever its title rows and encoding; all values as stripped strings."""
+    text, encoding = decode(path)
+    reader = csv.reader(io.StringIO(text, newline=""))
+    records: list[tuple[int, list[str]]] = []
+    start = 1
+    for cells in reader:
+        records.append((start, cells))
+        start = reader.line_num + 1
+    frame, header_line = _frame_from_records(path, records, header_must)
+    return _strip(frame), {"encoding": encoding, "header_row": header_line}
+
+
+def read_sheet_table(path: Path, header_must: tuple[str, ...] = ("URN",), sheet: str | int | None = None) -> tuple[pd.DataFrame, dict]:
+    """Read an XLSX or ODS sheet the same way; picks the first sheet with a matching header."""
+    engine = "odf" if Path(path).suffix.lower() == ".ods" else "openpyxl"
+    book = pd.read_excel(path, sheet_name=None if sheet is None else sheet, header=None, dtype=str, engine=engine)
+    sheets = book if isinstance(book, dict) else {sheet: book}
+    last_error = None
+    for name, raw in sheets.items():
+        raw = raw.where(raw.notna(), "")
+        records = [(i + 1, list(r)) for i, r in enumerate(raw.itertuples(index=False))]
+        try:
+            frame, header_line = _frame_from_records(path, records, header_must)
+        except SourceError as e:
+            last_error = e
+            continue
+        return _strip(frame), {"sheet": name, "header_row": header_line}
+    raise last_error or SourceError(path, None, None, "the workbook has no sheets")
+
+
+def read_table(path: Path, header_must: tuple[str, ...] = ("URN",)) -> tuple[pd.DataFrame, dict]:
+    suffix = Path(path).suffix.lower()
+    if suffix in (".xlsx", ".xlsm", ".ods", ".xls"):
+        return read_sheet_table(path, header_must)
+    return read_csv_table(path, header_must)
+
+
+def _strip(frame: pd.DataFrame) -> pd.DataFrame:
+    for c in frame.columns:
+        if c != "source_row":
+            frame[c] = frame[c].astype(str).str.strip().replace({"nan": "", "None": "", "NaT": ""})
+    return frame
+
+
+def find_column(frame: pd.DataFrame, *patterns: str, required: bool = True, path: Path | None = None) -> str | None:
+    """The first column whose cleaned, lower-cased name matches one of the regexes (in order)."""
+    names = {c: clean_header(c).lower() for c in frame.columns}
+    for p in patterns:
+        for c, n in names.items():
+            if re.fullmatch(p, n):
+                return c
+    if required:
+        raise SourceError(path or "", None, patterns[0], "expected column not found",
+                          f"Columns present: {', '.join(map(str, frame.columns[1:]))}")
+    return None
+
+
+_DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%Y%m%d", "%Y.%m.%d", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y")
+
+
+def parse_date(value: object) -> dt.date | None:
+    """Dates as Ofsted files write them (dd/mm/yyyy, dd/mm/yy, yyyymmdd...); None if blank.
+
+    Raises ValueError for a value that is not a date. 01/01/1900 is a placeholder for "none".
+    """
+    s = str(value or "").strip()
+    if not s or s.lower() in ("nan", "nat", "none", "null"):
+        return None
+    s = re.sub(r"\.0$", "", s) if re.fullmatch(r"\d{8}\.0", s) else s
+    for fmt in _DATE_FORMATS:
+        try:
+            d = dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            continue
+        return None if d == dt.date(1900, 1, 1) else d
+    raise ValueError(f"{value!r} is not a date")
+
+
+def parse_dates(frame: pd.DataFrame, column: str | None, path: Path) -> list[dt.date | None]:
+    if column is None:
+        return [None] * len(frame)
+    out = []
+    for line, v in zip(frame["source_row"], frame[column]):
+        try:
+            out.append(parse_date(v))
+        except ValueError as e:
+            raise SourceError(path, int(line), column, str(e), "Dates must be day/month/year") from None
+    return out
+
+
+def clean_code(value: object) -> str:
+    """URNs and codes that a spreadsheet turned into floats ('103120.0') back to text."""
+    s = str(value or "").strip()
+    return s[:-2] if re.fullmatch(r"\d+\.0", s) else s
+
+
+def blank_to_none(series: pd.Series) -> list:
+    return [None if (v is None or str(v).strip() == "") else str(v).strip() for v in series]

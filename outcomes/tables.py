@@ -1,0 +1,126 @@
+"""One function turns a view's state into its table; the page draws it and the CSV serialises it.
+
+Tables follow the Explore Education Statistics open data standard: time and geography columns
+first, then filters, then indicators. The published form carries the GSS symbols (z, c) in
+place of numbers; the numeric form feeds the charts.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from outcomes.fields import COUNT_INDICATORS, GEOGRAPHY_COLUMNS, PROVIDER_TYPES
+from outcomes.frameworks import GOOD_OR_BETTER, GRADED, scale_grades
+from outcomes.geography import ENGLAND
+from outcomes.releases import Release
+from outcomes.store import Store
+
+LEVELS = ("national", "regional", "local_authority", "provider")
+LEVEL_LABELS = {"national": "National", "regional": "Regional", "local_authority": "Local authority", "provider": "Provider"}
+# A share of one or two graded providers in an LA would reveal the grade of an identifiable
+# children's home, so LA shares below this are suppressed ('c'); counts are Ofsted's own published
+# provider-level data and are shown.
+MIN_GRADED_FOR_SHARE = 3
+BAD_GRADES = {"inadequate", "widespread_failings", "serious_weaknesses"}
+
+
+def indicator_columns(provider_type: str, counts: pd.DataFrame | None = None) -> list[str]:
+    """Indicators of a provider type: providers, graded, its scale's grades, then shares."""
+    grades = [g for g in scale_grades(provider_type) if g in COUNT_INDICATORS]
+    extra = [g for g in ("no_overall_grade", "not_known") if counts is not None and g in set(counts["grade"])]
+    cols = ["providers", "graded"] + grades + extra + ["not_yet_graded"]
+    if GOOD_OR_BETTER & set(grades):
+        cols.append("pct_good_or_outstanding")
+    cols.append("pct_inadequate")
+    return cols
+
+
+def _level_keys(level: str) -> list[str]:
+    return {"national": [], "regional": ["region_code", "region_name"],
+            "local_authority": ["region_code", "region_name", "new_la_code", "old_la_code", "la_name"]}[level]
+
+
+def grade_table(store: Store, release: Release, level: str, subtype: str | None = None,
+                region: str | None = None, la: str | None = None) -> pd.DataFrame:
+    """Numeric tidy table of grade counts and shares at one geographic level."""
+    counts = store.query("grade_counts", release_id=release.id, subtype=subtype)
+    cols = indicator_columns(release.provider_type, counts)
+    keys = _level_keys(level)
+    if level != "national" and counts["new_la_code"].isna().all():
+        return pd.DataFrame(columns=GEOGRAPHY_COLUMNS + ["provider_type", "provider_subtype"] + cols)
+    pivot = counts.pivot_table(index=keys or None, columns="grade", values="n", aggfunc="sum", fill_value=0) if keys else \
+        counts.groupby("grade")["n"].sum().to_frame().T
+    pivot = pivot.reset_index(drop=not keys)
+    for g in cols:
+        if g not in pivot and g not in ("providers", "graded", "pct_good_or_outstanding", "pct_inadequate"):
+            pivot[g] = 0
+    grade_cols = [c for c in pivot.columns if c not in keys and c not in ("index",)]
+    pivot["providers"] = pivot[grade_cols].sum(axis=1)
+    graded_cols = [g for g in grade_cols if g in GRADED or g in ("positive", "inconsistent", "widespread_failings")]
+    pivot["graded"] = pivot[graded_cols].sum(axis=1) if graded_cols else 0
+    good = [g for g in graded_cols if g in GOOD_OR_BETTER]
+    bad = [g for g in graded_cols if g in BAD_GRADES]
+    denominator = pivot["graded"].where(pivot["graded"] > 0)
+    if "pct_good_or_outstanding" in cols:
+        pivot["pct_good_or_outstanding"] = (100 * pivot[good].sum(axis=1) / denominator).round(1)
+    pivot["pct_inadequate"] = (100 * pivot[bad].sum(axis=1) / denominator).round(1) if bad else float("nan")
+    out = pivot
+    if region and "region_code" in out:
+        out = out[out["region_code"] == region]
+    if la and "new_la_code" in out:
+        out = out[out["new_la_code"] == la]
+    out = out.copy()
+    out["time_period"] = release.as_at.strftime("%Y%m%d")
+    out["time_identifier"] = "As at date"
+    out["geographic_level"] = LEVEL_LABELS[level]
+    out["country_code"], out["country_name"] = ENGLAND
+    for c in GEOGRAPHY_COLUMNS:
+        if c not in out:
+            out[c] = None
+    out["provider_type"] = release.provider_type
+    out["provider_subtype"] = subtype or "All"
+    if level == "local_authority":
+        out = out.sort_values(["region_name", "la_name"])
+    elif level == "regional":
+        out = out.sort_values("region_name")
+    return out[GEOGRAPHY_COLUMNS + ["provider_type", "provider_subtype"] + cols].reset_index(drop=True)
+
+
+def published(table: pd.DataFrame, level: str) -> pd.DataFrame:
+    """The table as downloaded and shown: shares with no graded providers are 'z'; LA shares of
+    fewer than MIN_GRADED_FOR_SHARE graded providers are 'c'."""
+    out = table.copy()
+    for c in [c for c in out.columns if c.startswith("pct_")]:
+        vals = []
+        for v, n in zip(out[c], out["graded"]):
+            if pd.isna(v) or n == 0:
+                vals.append("z")
+            elif level == "local_authority" and n < MIN_GRADED_FOR_SHARE:
+                vals.append("c")
+            else:
+                vals.append(f"{v:.1f}")
+        out[c] = vals
+    return out
+
+
+def provider_table(store: Store, release: Release, subtype: str | None = None, la: str | None = None) -> pd.DataFrame:
+    """One row per provider: URN, name as published (REDACTED stays), type, LA, latest inspection."""
+    rows = store.query("provider_rows", release_id=release.id, subtype=subtype, la=la)
+    out = pd.DataFrame({
+        "time_period": release.as_at.strftime("%Y%m%d"), "time_identifier": "As at date",
+        "geographic_level": "Provider", "country_code": [ENGLAND[0] if e else None for e in rows["in_england"]],
+        "country_name": [ENGLAND[1] if e else "Wales" for e in rows["in_england"]],
+        "region_code": rows["region_code"], "region_name": rows["region_name"],
+        "new_la_code": rows["new_la_code"], "old_la_code": rows["old_la_code"], "la_name": rows["la_name"],
+        "provider_type": rows["provider_type"], "provider_subtype": rows["provider_subtype"],
+        "urn": rows["urn"], "provider_name": rows["provider_name"], "inspection_id": rows["inspection_id"],
+        "inspection_type": rows["inspection_type"],
+        "inspection_start_date": pd.to_datetime(rows["inspection_start_date"]).dt.strftime("%Y-%m-%d"),
+        "publication_date": pd.to_datetime(rows["publication_date"]).dt.strftime("%Y-%m-%d"),
+        "framework": rows["framework"], "overall_grade": rows["overall_grade"].fillna("not_yet_graded"),
+        "overall_grade_published": rows["overall_grade_published"],
+    })
+    return out
+
+
+def type_label(provider_type: str) -> str:
+    return PROVIDER_TYPES[provider_type]
