@@ -65,17 +65,21 @@ def release_dir(data_dir: Path, release_id: str) -> Path:
 
 def select_latest(rows: pd.DataFrame, as_at: dt.date, cutoff_days: int, latest_only: bool = True) -> pd.DataFrame:
     """Each provider's latest inspection starting on or before `as_at` and published by the cut-off
-    (or, with latest_only=False, every such inspection)."""
+    (or, with latest_only=False, every such inspection).
+
+    Where the start date is missing (a report the compiler could not read) the publication date
+    stands in for it: an inspection always starts before its report is published, so this never
+    takes in a later inspection.
+    """
     limit = as_at + dt.timedelta(days=cutoff_days)
-    start = rows["inspection_start_date"]
-    pub = rows["publication_date"]
-    keep = start.map(lambda d: d is not None and not pd.isna(d) and d <= as_at)
-    keep &= pub.map(lambda d: d is None or pd.isna(d) or d <= limit)
+    start = pd.to_datetime(rows["inspection_start_date"])
+    pub = pd.to_datetime(rows["publication_date"])
+    effective = start.fillna(pub)
+    keep = effective.notna() & (effective <= pd.Timestamp(as_at)) & (pub.isna() | (pub <= pd.Timestamp(limit)))
     chosen = rows[keep].copy()
     if not latest_only:
         return chosen.reset_index(drop=True)
-    chosen["_start"] = pd.to_datetime(chosen["inspection_start_date"])
-    chosen["_pub"] = pd.to_datetime(chosen["publication_date"])
+    chosen["_start"], chosen["_pub"] = effective[keep], pub[keep]
     chosen = chosen.sort_values(["urn", "_start", "_pub"]).groupby("urn", sort=False).tail(1)
     return chosen.drop(columns=["_start", "_pub"]).sort_values("source_row").reset_index(drop=True)
 

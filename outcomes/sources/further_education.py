@@ -95,7 +95,7 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
     c_ukprn = find_column(raw, "ukprn", path=path)
     c_num = find_column(raw, "inspection_number", path=path)
     for c in raw.columns[1:]:
-        raw[c] = [_value(v) for v in raw[c]]
+        raw[c] = pd.Series([_value(v) for v in raw[c]], index=raw.index, dtype=object)
     frame = pd.DataFrame({"source_row": raw["source_row"]})
     ukprns = []
     for line, u in zip(raw["source_row"], raw[c_ukprn]):

@@ -199,7 +199,8 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
         notes.append(
             f"{blank_overall} inspections have a blank overall grade: reports the scraper could not read. "
             f"{before} were published before 2018 and {in_2018} in 2018, almost all with no framework or dates: "
-            "single inspection framework (SIF, 2013-2017) or earlier inspections, which ILACS replaced in 2018; "
+            "inspections under the single inspection framework (SIF, November 2013 to 2017) or earlier, which "
+            "ILACS replaced in 2018 (some 2018 reports may be early ILACS; the file does not say); "
             f"{blank_overall - before - in_2018} are later ILACS reports. All are kept as 'data_unreadable' "
             "(grade not known), not set aside: the LA was inspected, and leaving them out would show it as never inspected.")
     if any(no_start):

@@ -54,6 +54,8 @@ _JUDGEMENT_PATTERNS: dict[str, tuple[str, ...]] = {
 # inspection) and 8 (no such provision); safeguarding is Yes / No. 9 and 8 are kept as published.
 _GRADE_CODES = {"1", "2", "3", "4"}
 _SUB_JUDGEMENT_CODES = _GRADE_CODES | {"8", "9", "yes", "no"}
+# Placeholders a file may put where an inspection gave no overall grade (from September 2024).
+_NO_OVERALL_GRADE = {"9", "8", "not applicable", "n/a", "na", "null", "not judged", "no grade"}
 
 
 def _official_path(paths: list[Path], family: str) -> Path:
@@ -145,7 +147,7 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
                      + (f"; {missing} school(s) have no LAESTAB" if missing else ""))
     else:
         la_key = "name"
-        la = _values(frame, col(r"local authority", r"la name", r"local authority name"))
+        la = _values(frame, col(r"local authority", r"la name"))
         notes.append("no LAESTAB column: LA taken from the 'Local authority' name")
 
     overall_col = col(r"overall effectiveness", required=False)
@@ -161,7 +163,8 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
         notes.append(f"sub-judgements not in this file: {', '.join(absent)}")
 
     id_col = col(r"inspection number of latest (graded|full) inspection", r"inspection number", required=False)
-    start = parse_dates(frame, col(r"inspection start date( of latest (graded|full) inspection)?", required=False), path)
+    start_col = col(r"inspection start date( of latest (graded|full) inspection)?", required=False)
+    start = parse_dates(frame, start_col, path)
     rows: dict[str, list] = {
         "source_row": frame["source_row"].tolist(),
         "urn": urns.tolist(),
@@ -175,19 +178,27 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
                                                    required=False), path),
         "overall_published": _values(frame, overall_col, _code),
     }
-    for line, v in zip(rows["source_row"], rows["overall_published"]):
-        if v is not None and v not in _GRADE_CODES:
+    no_grade = 0
+    for i, (line, v) in enumerate(zip(rows["source_row"], rows["overall_published"])):
+        if v is not None and v.lower() in _NO_OVERALL_GRADE:
+            rows["overall_published"][i], no_grade = None, no_grade + 1
+        elif v is not None and v not in _GRADE_CODES:
             raise SourceError(path, int(line), overall_col, f"overall effectiveness {v!r} is not a grade code",
                               "Ofsted codes overall effectiveness 1 to 4")
+    if no_grade:
+        notes.append(f"{no_grade:,} overall effectiveness value(s) marked not applicable read as no grade")
     for j in judgement_ids:
-        values = []
+        values, odd = [], []
         for line, v in zip(rows["source_row"], frame[found[j]]):
             v = _code(v)
             if v is not None and v.lower() not in _SUB_JUDGEMENT_CODES:
-                notes.append(f"row {line}: '{found[j]}' value {v!r} is not a grade code, read as not judged")
+                odd.append((line, v))
                 v = None
             values.append(v)
         rows[JUDGEMENT_PREFIX + j] = values
+        if odd:
+            notes.append(f"'{found[j]}': {len(odd)} value(s) that are not grade codes read as not judged "
+                         f"(e.g. {odd[0][1]!r} on row {odd[0][0]})")
 
     n = len(frame)
     if overall_col:
@@ -197,7 +208,8 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
         notes.append(f"{n:,} schools")
     region_col = col(r"region", r"ofsted region", required=False)
     notes.append(_coverage(la, frame[region_col].tolist() if region_col else None))
-    predecessor_col = col(r"does the latest graded inspection relate to the urn of the current school\??", required=False)
+    predecessor_col = col(r"does the latest graded inspection relate to the urn of the current school\??",
+                          required=False)
     if predecessor_col:
         inherited = int((frame[predecessor_col].str.lower() == "no").sum())
         if inherited:
@@ -230,7 +242,7 @@ GIAS_TYPES: dict[str, tuple[str, str | None, str | None]] = {
     "2": ("Voluntary aided school", "LA maintained", None),
     "3": ("Voluntary controlled school", "LA maintained", None),
     "5": ("Foundation school", "LA maintained", None),
-    # City technology colleges are independent in law but state-funded; DfE and Ofsted count them with academies.
+    # City technology colleges are independent in law but state-funded; DfE counts them with academies.
     "6": ("City technology college", "Academy", None),
     "7": ("Community special school", "Special", None),
     # Non-maintained special schools are in Ofsted's state-funded schools statistics (section 5 inspections).
@@ -286,7 +298,8 @@ def read_gias_ratings(paths: list[Path], as_at: dt.date) -> SourceTable:
     notes = [_read_note(path, meta)]
     col = partial(find_column, frame, path=path)
     urn_col, la_col = col(r"unique_reference_number", r"urn"), col(r"authority_code", r"la \(code\)")
-    type_col, rating_col = col(r"establishment_type_code", r"typeofestablishment \(code\)"), col(r"rating", r"ofstedrating \(name\)")
+    type_col = col(r"establishment_type_code", r"typeofestablishment \(code\)")
+    rating_col = col(r"rating", r"ofstedrating \(name\)")
 
     types = frame[type_col].map(clean_code)
     unknown = frame[~types.isin(GIAS_TYPES.keys())]
@@ -324,8 +337,6 @@ def read_gias_ratings(paths: list[Path], as_at: dt.date) -> SourceTable:
     notes.append("only rated schools are listed; subtype is the establishment type group, not the phase")
     la = [_code(v) for v in frame[la_col]]
     notes.append(_coverage(la, None))
-
-    n = len(frame)
     rows = {
         "source_row": frame["source_row"].tolist(),
         "urn": [_code(v) for v in frame[urn_col]],
@@ -333,7 +344,6 @@ def read_gias_ratings(paths: list[Path], as_at: dt.date) -> SourceTable:
         "la_published": la,
         "overall_published": overall,
     }
-    rows.update({c: [None] * n for c in READER_COLUMNS if c not in rows})
     return SourceTable(PROVIDER_TYPE, path, _frame(rows, []), "dfe", notes=notes, set_aside=set_aside)
 
 
@@ -385,7 +395,8 @@ def read_history_2018(paths: list[Path], as_at: dt.date) -> SourceTable:
     urns = details[d_urn].map(clean_code)
     dupes = details[urns.duplicated()]
     if len(dupes):
-        raise SourceError(details_path, int(dupes["source_row"].iloc[0]), d_urn, f"URN {dupes[d_urn].iloc[0]} is listed twice")
+        raise SourceError(details_path, int(dupes["source_row"].iloc[0]), d_urn,
+                          f"URN {dupes[d_urn].iloc[0]} is listed twice")
     opened = parse_dates(details, dcol(r"date opened"), details_path)
     closed = parse_dates(details, dcol(r"date closed"), details_path)
     status, type_col = details[dcol(r"status")], dcol(r"type")
@@ -413,16 +424,15 @@ def read_history_2018(paths: list[Path], as_at: dt.date) -> SourceTable:
         notes.append(f"{k:,} register row(s) set aside: {reason}")
     earliest_closed = min((c for c in closed if c), default=None)
     if earliest_closed and as_at < earliest_closed:
-        notes.append(f"the register lists no school closed before {earliest_closed:%d %B %Y}: "
-                     f"schools that closed between {as_at:%d %B %Y} and then are missing")
+        notes.append(f"the register lists no school closed before {earliest_closed:%d %B %Y}: schools open at "
+                     f"{as_at:%d %B %Y} that closed before then are missing")
     keep = reasons_s.isna().to_numpy()
     kept = details[keep].reset_index(drop=True)
     kept_urns = urns[keep].reset_index(drop=True)
     kept_primary, kept_secondary = primary[keep].tolist(), secondary[keep].tolist()
 
-    subtype = []
-    for t, p, s in zip(kept[type_col], kept_primary, kept_secondary):
-        subtype.append("Special" if t == "Special School" else "All-through" if p and s else "Primary" if p else "Secondary")
+    subtype = ["Special" if t == "Special School" else "All-through" if p and s else "Primary" if p else "Secondary"
+               for t, p, s in zip(kept[type_col], kept_primary, kept_secondary)]
     found = [u in latest.index for u in kept_urns]
     rows = {
         "source_row": [int(latest.at[u, "source_row"]) if f else int(r)
@@ -435,8 +445,6 @@ def read_history_2018(paths: list[Path], as_at: dt.date) -> SourceTable:
         "overall_published": [latest.at[u, "rating"] if f else None for u, f in zip(kept_urns, found)],
     }
     n = len(kept)
-    rows.update({c: [None] * n for c in READER_COLUMNS if c not in rows})
-
     unrated = n - sum(found)
     other_col = find_column(details, r"other urn", required=False)
     with_other = sum(1 for f, v in zip(found, kept[other_col]) if not f and v) if other_col else 0
@@ -458,7 +466,8 @@ def read_history_2018(paths: list[Path], as_at: dt.date) -> SourceTable:
         blank = int(((kept[type_col] == "Special School") & kept[religion_col].isin(["", "Unknown"])).sum())
         if blank:
             notes.append(f"type 'Special School' does not separate state and independent special schools: "
-                         f"{blank:,} kept special schools have no religious character recorded, as independent ones usually do")
+                         f"{blank:,} kept special schools have no religious character recorded, "
+                         "as independent ones usually do")
     notes.append(_coverage(rows["la_published"], None))
     return SourceTable(PROVIDER_TYPE, history_path, _frame(rows, []), "dfe",
                        notes=notes, set_aside=int((~keep).sum()))

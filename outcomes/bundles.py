@@ -1,0 +1,78 @@
+"""Whole-release zips, data guidance from the fields registry, and "reproduce this" snippets."""
+from __future__ import annotations
+
+import io
+import zipfile
+
+import pandas as pd
+
+from outcomes import downloads, quality
+from outcomes.build import release_dir
+from outcomes.fields import SYMBOLS, data_guidance_rows
+from outcomes.frameworks import GRADED
+from outcomes.releases import Release
+from outcomes.store import Store
+from outcomes.tables import LEVELS
+
+LICENCE = """Contains public sector information licensed under the Open Government Licence v3.0
+https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/
+
+Source: Ofsted (inspection outcomes); Department for Education (local authority lookups).
+Boundaries: Source: Office for National Statistics licensed under the Open Government Licence v.3.0.
+Contains OS data (c) Crown copyright and database right 2023.
+"""
+
+
+def guidance_frame() -> pd.DataFrame:
+    return pd.DataFrame(data_guidance_rows())
+
+
+def guidance_text(release: Release) -> str:
+    lines = [f"# Data guidance: {release.title}", "", f"Status: {release.status_label}.",
+             f"As at: {release.as_at:%d %B %Y}. Coverage: {release.coverage}.", ""]
+    if release.notes:
+        lines += [release.notes, ""]
+    lines += ["## Columns", ""]
+    for r in data_guidance_rows():
+        allowed = f" Allowed values: {r['allowed_values']}." if r["allowed_values"] else ""
+        lines.append(f"- `{r['col_name']}` ({r['type']}): {r['label']}. {r['description']}{allowed}")
+    lines += ["", "## Symbols", ""] + [f"- `{k}`: {v}" for k, v in SYMBOLS.items()]
+    return "\n".join(lines) + "\n"
+
+
+def release_zip(store: Store, release: Release) -> bytes:
+    """Tidy data at each level, provider rows, metadata, guidance, QA report and licence."""
+    buf = io.BytesIO()
+    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
+        for level in LEVELS:
+            data, meta = downloads.export_frames(store, release, level)
+            if data.empty:
+                continue
+            z.writestr(f"data/{release.id}_{level}.csv", downloads.to_csv_bytes(data))
+            z.writestr(f"data/{release.id}_{level}.meta.csv", downloads.to_csv_bytes(meta))
+        z.writestr("data-guidance.md", guidance_text(release))
+        z.writestr("data-guidance.csv", downloads.to_csv_bytes(guidance_frame()))
+        qa = release_dir(store.data_dir, release.id) / "qa_report.csv"
+        z.writestr("qa-report.csv", qa.read_bytes() if qa.exists() else quality.report_csv([]).encode())
+        z.writestr("LICENCE.txt", LICENCE)
+    return buf.getvalue()
+
+
+def reproduce_sql(release: Release, subtype: str | None) -> str:
+    where = f"\n  AND provider_subtype = '{subtype.replace(chr(39), chr(39) * 2)}'" if subtype else ""
+    return (f"-- DuckDB, over data/{release.id}_provider.csv from the release zip\n"
+            f"SELECT la_name, overall_grade, count(*) AS providers\n"
+            f"FROM read_csv('data/{release.id}_provider.csv')\n"
+            f"WHERE country_name = 'England'{where}\n"
+            f"GROUP BY ALL ORDER BY ALL;")
+
+
+def reproduce_pandas(release: Release, subtype: str | None) -> str:
+    filt = f"\ndf = df[df.provider_subtype == {subtype!r}]" if subtype else ""
+    return (f"import pandas as pd\n"
+            f"df = pd.read_csv('data/{release.id}_provider.csv', dtype=str)\n"
+            f"df = df[df.country_name == 'England']{filt}\n"
+            f"counts = df.pivot_table(index='la_name', columns='overall_grade', values='urn', aggfunc='count', fill_value=0)\n"
+            f"graded = counts[[c for c in {sorted(GRADED)!r} if c in counts]].sum(axis=1)\n"
+            f"good = counts[[c for c in ['outstanding', 'good'] if c in counts]].sum(axis=1)\n"
+            f"pct_good_or_outstanding = (100 * good / graded).round(1)")

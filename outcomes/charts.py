@@ -1,0 +1,110 @@
+"""Altair builders: Analysis Function palette, titles that state the finding, tooltips,
+and an accessible description on every chart. Meaning is never carried by colour alone:
+bars are labelled and ordered, lines are marked with points and named at their ends.
+"""
+from __future__ import annotations
+
+import altair as alt
+import pandas as pd
+
+from outcomes.frameworks import GRADE_LABELS
+
+# Analysis Function colour palette (GSS guidance "Data visualisation: colours", 2023):
+# categorical order chosen so neighbouring colours differ in lightness (3:1 between neighbours).
+AF_PALETTE = ["#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1"]
+AF_SEQUENTIAL = ["#C8DCEF", "#8DB4D9", "#4F84BB", "#12436D"]
+NO_DATA = "#D9D9D9"
+
+# One colour per grade, best to worst, consistent on every chart.
+GRADE_COLOURS = {
+    "outstanding": "#12436D", "good": "#28A197", "requires_improvement": "#F46A25", "adequate": "#F46A25",
+    "satisfactory": "#F46A25", "inadequate": "#801650", "positive": "#12436D", "inconsistent": "#F46A25",
+    "widespread_failings": "#801650", "consistently_strong": "#12436D", "inconsistent_quality": "#F46A25",
+    "serious_weaknesses": "#801650", "no_overall_grade": "#A285D1", "not_known": "#3D3D3D",
+    "not_yet_graded": "#BFBFBF",
+}
+
+
+def _theme_title(title: str, subtitle: str = "") -> alt.TitleParams:
+    return alt.TitleParams(title, subtitle=subtitle or alt.Undefined, anchor="start", fontSize=16, subtitleFontSize=13,
+                           subtitleColor="#3D3D3D")
+
+
+def grade_distribution(counts: pd.DataFrame, title: str, description: str) -> alt.Chart:
+    """Horizontal bars, one per grade, labelled with count and share. counts: grade, n."""
+    data = counts[counts["n"] > 0].copy()
+    total = data["n"].sum()
+    data["label"] = data["grade"].map(GRADE_LABELS)
+    data["share"] = (100 * data["n"] / total).round(1) if total else 0
+    data["text"] = data.apply(lambda r: f"{r['n']:,} ({r['share']:.0f}%)", axis=1)
+    order = [GRADE_LABELS[g] for g in GRADE_COLOURS if g in set(data["grade"])]
+    colour = alt.Color("label:N", scale=alt.Scale(domain=order, range=[GRADE_COLOURS[g] for g in GRADE_COLOURS if g in set(data["grade"])]), legend=None)
+    base = alt.Chart(data, title=_theme_title(title), description=description).encode(
+        y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13)),
+        x=alt.X("n:Q", title="Providers", axis=alt.Axis(format=",d")),
+        tooltip=[alt.Tooltip("label:N", title="Grade"), alt.Tooltip("n:Q", title="Providers", format=","),
+                 alt.Tooltip("share:Q", title="Share (%)", format=".1f")],
+    )
+    return (base.mark_bar(color=AF_PALETTE[0]).encode(color=colour) +
+            base.mark_text(align="left", dx=4, fontSize=13, color="#0B0C0C").encode(text="text:N")).properties(
+        height=max(120, 38 * len(data)), width="container")
+
+
+def trend(series: pd.DataFrame, title: str, description: str, breaks: pd.DataFrame | None = None,
+          y_title: str = "Good or outstanding (%)") -> alt.Chart:
+    """Share over time, one line per series, points marked; framework breaks as labelled rules.
+
+    series: date (datetime), value, series (name). breaks: date, label.
+    """
+    data = series.dropna(subset=["value"]).copy()
+    names = list(dict.fromkeys(data["series"]))
+    colour = alt.Color("series:N", title=None, scale=alt.Scale(domain=names, range=AF_PALETTE[:len(names)]),
+                       legend=alt.Legend(orient="bottom", labelLimit=300))
+    base = alt.Chart(data).encode(
+        x=alt.X("date:T", title="As at", axis=alt.Axis(format="%Y")),
+        y=alt.Y("value:Q", title=y_title, scale=alt.Scale(zero=False, nice=True)),
+        color=colour,
+        tooltip=[alt.Tooltip("series:N", title="Series"), alt.Tooltip("date:T", title="As at", format="%d %B %Y"),
+                 alt.Tooltip("value:Q", title=y_title, format=".1f")],
+    )
+    shapes = alt.Shape("series:N", legend=None, scale=alt.Scale(range=["circle", "square", "triangle-up", "diamond"]))
+    layers = [base.mark_line(strokeWidth=2.5), base.mark_point(size=70, filled=True).encode(shape=shapes)]
+    if breaks is not None and len(breaks):
+        rule = alt.Chart(breaks).mark_rule(strokeDash=[6, 4], color="#3D3D3D").encode(
+            x="date:T", tooltip=[alt.Tooltip("label:N", title="Framework change"), alt.Tooltip("date:T", format="%B %Y")])
+        text = alt.Chart(breaks).mark_text(align="left", dx=4, dy=-6, fontSize=12, color="#3D3D3D", baseline="top").encode(
+            x="date:T", y=alt.value(4), text="label:N")
+        layers += [rule, text]
+    return alt.layer(*layers, title=_theme_title(title), description=description).properties(height=360, width="container")
+
+
+def comparison(frame: pd.DataFrame, title: str, description: str, value_title: str = "Good or outstanding (%)") -> alt.Chart:
+    """Bars comparing an area with its region and England. frame: area, value, kind."""
+    data = frame.dropna(subset=["value"]).copy()
+    data["text"] = data["value"].map(lambda v: f"{v:.1f}%")
+    order = list(data["area"])
+    base = alt.Chart(data, title=_theme_title(title), description=description).encode(
+        y=alt.Y("area:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13)),
+        x=alt.X("value:Q", title=value_title, scale=alt.Scale(domain=[0, 100])),
+        tooltip=[alt.Tooltip("area:N", title="Area"), alt.Tooltip("value:Q", title=value_title, format=".1f")],
+    )
+    bars = base.mark_bar().encode(color=alt.Color("kind:N", scale=alt.Scale(domain=["This area", "Region", "England"],
+                                                                          range=[AF_PALETTE[0], AF_PALETTE[1], AF_PALETTE[4]]),
+                                                 legend=None))
+    return (bars + base.mark_text(align="left", dx=4, fontSize=13).encode(text="text:N")).properties(
+        height=max(110, 40 * len(data)), width="container")
+
+
+def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title: str, description: str) -> alt.Chart:
+    """100% stacked bars of grades per area (regions), sorted by share good or outstanding."""
+    long = table.melt(id_vars=[area_col], value_vars=grades, var_name="grade", value_name="n")
+    long["label"] = long["grade"].map(GRADE_LABELS)
+    order = [GRADE_LABELS[g] for g in grades]
+    return alt.Chart(long, title=_theme_title(title), description=description).mark_bar().encode(
+        y=alt.Y(f"{area_col}:N", title=None, sort=list(table[area_col])),
+        x=alt.X("sum(n):Q", stack="normalize", title="Share of providers", axis=alt.Axis(format="%")),
+        color=alt.Color("label:N", title="Grade", scale=alt.Scale(domain=order, range=[GRADE_COLOURS[g] for g in grades]),
+                        legend=alt.Legend(orient="bottom")),
+        order=alt.Order("grade_order:Q"),
+        tooltip=[alt.Tooltip(f"{area_col}:N", title="Area"), alt.Tooltip("label:N", title="Grade"), alt.Tooltip("n:Q", title="Providers")],
+    ).transform_calculate(grade_order=f"indexof({order!r}, datum.label)").properties(height=max(200, 28 * len(table)), width="container")

@@ -1,0 +1,283 @@
+"""Maps: boundary shapes for LA and region codes, and an Altair choropleth over them.
+
+The shapes are the files `python -m geo.build` writes to settings.geo_dir(): current LAs (2023
+ONS upper-tier boundaries, Barnsley and Sheffield on their 2024 codes), former LAs that are unions
+of current ones, and the nine regions. Bournemouth, Poole and the pre-2019 Dorset County have no
+shape of their own (BCP took Christchurch from Dorset County, so none is a union of 2023 areas):
+`shape_code_for` draws them on BCP and Dorset Council and `map_note` says so.
+
+No Streamlit here. A page draws `choropleth(...)` with st.altair_chart(..., on_select="rerun")
+and reads the clicked LA from the selection named "la" (field `code`).
+"""
+from __future__ import annotations
+
+import json
+from collections.abc import Iterable, Sequence
+from functools import lru_cache
+from pathlib import Path
+
+import altair as alt
+import pandas as pd
+
+from outcomes import settings
+
+LA_CURRENT = "la_current.geojson"
+LA_FORMER = "la_former.geojson"
+REGIONS_FILE = "regions.geojson"
+
+LEVELS: dict[str, tuple[str, ...]] = {
+    "la": (LA_CURRENT, LA_FORMER),
+    "region": (REGIONS_FILE,),
+}
+_LEVEL_ALIASES = {"la": "la", "local_authority": "la", "local authority": "la",
+                  "region": "region", "regional": "region"}
+
+# Analysis Function palette, categorical order; light grey for areas with no data.
+AF_CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D1")
+NO_DATA_COLOUR = "#D9D9D9"
+NO_DATA = "No data"
+SELECTED_STROKE = "#0B0C0C"
+
+LA_BOUNDARY_NOTE = "Boundaries: ONS upper-tier local authorities, 2023 (Barnsley and Sheffield on 2024 codes)."
+REGION_BOUNDARY_NOTE = "Boundaries: ONS regions, December 2022."
+LA_ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+                  "Contains OS data © Crown copyright and database right 2023.")
+REGION_ATTRIBUTION = ("Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
+                      "Contains OS data © Crown copyright and database right 2022.")
+
+# Former LAs with no shape of their own: drawn on the current area that replaced them.
+APPROXIMATE: dict[str, tuple[str, str]] = {
+    "E06000028": ("E06000058", "Bournemouth"),
+    "E06000029": ("E06000058", "Poole"),
+    "E10000009": ("E06000059", "Dorset County"),
+}
+
+
+class MissingShape(LookupError):
+    """A code has no boundary shape."""
+
+
+def _level(level: str) -> str:
+    key = _LEVEL_ALIASES.get(str(level).strip().lower())
+    if key is None:
+        raise ValueError(f"unknown map level {level!r}: use 'la' or 'region'")
+    return key
+
+
+@lru_cache(maxsize=16)
+def _read_layer(path: str, mtime_ns: int) -> dict[str, dict]:
+    with open(path, encoding="utf-8") as f:
+        doc = json.load(f)
+    return {feat["properties"]["code"]: feat for feat in doc["features"]}
+
+
+def _layer(directory: Path, fname: str) -> dict[str, dict]:
+    path = directory / fname
+    if not path.exists():
+        raise FileNotFoundError(f"{path}: boundary file missing; build it with `python -m geo.build`")
+    return _read_layer(str(path), path.stat().st_mtime_ns)
+
+
+def _shapes(level: str, directory: Path | None) -> dict[str, dict]:
+    directory = Path(directory) if directory else settings.geo_dir()
+    out: dict[str, dict] = {}
+    for fname in LEVELS[level]:
+        for code, feat in _layer(directory, fname).items():
+            out.setdefault(code, feat)
+    return out
+
+
+def load_shapes(level: str, codes: Iterable[str] | None, *, directory: Path | None = None) -> list[dict]:
+    """GeoJSON features for the given codes, in the order given (duplicates dropped).
+
+    level "la" takes current and former LA codes; "region" takes region codes (E12...).
+    codes=None gives every current LA (or every region). Raises MissingShape naming the codes
+    without a shape: pass a release's LA codes through `shape_code_for` first.
+    """
+    lvl = _level(level)
+    shapes = _shapes(lvl, directory)
+    if codes is None:
+        first = _layer(Path(directory) if directory else settings.geo_dir(), LEVELS[lvl][0])
+        wanted = list(first)
+    else:
+        wanted = list(dict.fromkeys(str(c).strip() for c in codes if c is not None and str(c).strip()))
+    missing = [c for c in wanted if c not in shapes]
+    if missing:
+        hint = ""
+        if any(c in APPROXIMATE for c in missing):
+            hint = " (former LAs: map them with shape_code_for first)"
+        raise MissingShape(f"no {'LA' if lvl == 'la' else 'region'} boundary shape for: "
+                           f"{', '.join(missing)}{hint}")
+    # Copies of the feature and its properties; the geometry is shared and must not be changed.
+    return [{"type": "Feature", "properties": dict(shapes[c]["properties"]), "geometry": shapes[c]["geometry"]}
+            for c in wanted]
+
+
+def _has_shape(code: str, directory: Path | None) -> bool:
+    try:
+        return code in _shapes("la", directory)
+    except FileNotFoundError:
+        return False
+
+
+def shape_code_for(ons_code: str, *, directory: Path | None = None) -> str:
+    """The LA shape to draw a release's LA code on: itself when it has a shape, else the current
+    area that replaced it (Bournemouth, Poole -> BCP; Dorset County -> Dorset Council)."""
+    code = str(ons_code).strip()
+    shapes = _shapes("la", directory)
+    if code in shapes:
+        return code
+    if code in APPROXIMATE:
+        return APPROXIMATE[code][0]
+    raise MissingShape(f"no LA boundary shape for {code}")
+
+
+def map_notes(codes: Iterable[str], *, level: str = "la", directory: Path | None = None) -> list[str]:
+    """Sentences to show under a map: the boundary vintage, any approximation, the attribution."""
+    if _level(level) == "region":
+        return [REGION_BOUNDARY_NOTE, REGION_ATTRIBUTION]
+    present = list(dict.fromkeys(str(c).strip() for c in codes))
+    subst = [c for c in present if c in APPROXIMATE and not _has_shape(c, directory)]
+    notes = [LA_BOUNDARY_NOTE]
+    bp = [APPROXIMATE[c][1] for c in subst if APPROXIMATE[c][0] == "E06000058"]
+    if bp:
+        who = " and ".join(bp)
+        notes.append(f"{who} {'are' if len(bp) > 1 else 'is'} drawn on the area of Bournemouth, Christchurch "
+                     f"and Poole (BCP), which replaced {'them' if len(bp) > 1 else 'it'} in April 2019; "
+                     f"that area also includes Christchurch, which was then part of Dorset County.")
+    if "E10000009" in subst:
+        notes.append("Dorset County is drawn on the area of Dorset Council, which replaced it in April 2019; "
+                     "that area excludes Christchurch, which moved to BCP.")
+    notes.append(LA_ATTRIBUTION)
+    return notes
+
+
+def map_note(codes: Iterable[str], *, level: str = "la", directory: Path | None = None) -> str:
+    """map_notes as one caption."""
+    return " ".join(map_notes(codes, level=level, directory=directory))
+
+
+def _words(col: str) -> str:
+    s = str(col).replace("_", " ").strip()
+    return s[:1].upper() + s[1:]
+
+
+def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, value_col: str, title: str,
+               kind: str = "share", category_order: Sequence[str] | None = None,
+               tooltip_cols: Sequence[str | tuple[str, str]] = (), *, legend_title: str | None = None,
+               area_label: str = "Local authority", description: str | None = None,
+               height: int = 560) -> alt.Chart | alt.LayerChart:
+    """An Altair choropleth of `values` joined to `features` by code (a Vega lookup on properties.code).
+
+    kind "share": value_col holds fractions 0-1, shown as percentages; "count": numbers;
+    "category": labels, coloured in `category_order` (default: sorted) with the AF palette.
+    Areas with no value are light grey, with a "No data" legend entry. tooltip_cols are extra
+    columns of `values` (a name, or (name, title)). Clicking an area selects it in the point
+    selection "la" on field `code`. Each code may appear once in `values`, and only codes that
+    have a feature (map former LAs with shape_code_for and combine their rows first).
+    """
+    if kind not in ("share", "count", "category"):
+        raise ValueError(f"kind must be 'share', 'count' or 'category', not {kind!r}")
+    for col in (code_col, value_col):
+        if col not in values.columns:
+            raise KeyError(f"column {col!r} is not in the values table")
+    tips = [(t, t) if isinstance(t, str) else (t[0], t[1]) for t in tooltip_cols]
+    for col, _ in tips:
+        if col not in values.columns:
+            raise KeyError(f"tooltip column {col!r} is not in the values table")
+
+    # Fixed field names inside the chart: a column name with a dot or bracket would be read
+    # by Vega as a nested field.
+    df = pd.DataFrame({"key": values[code_col].astype(str).str.strip(), "value": values[value_col]})
+    for i, (col, _) in enumerate(tips):
+        df[f"tip{i}"] = values[col].to_numpy()
+
+    feature_codes = [f["properties"]["code"] for f in features]
+    dupes = sorted(set(df.loc[df["key"].duplicated(), "key"]))
+    if dupes:
+        raise ValueError(f"more than one row for {', '.join(dupes)}: combine them before mapping")
+    unmapped = sorted(set(df["key"]) - set(feature_codes))
+    if unmapped:
+        raise ValueError(f"no shape among the features for {', '.join(unmapped)} "
+                         f"(map former LAs with shape_code_for, or drop these rows)")
+    if kind == "share":
+        v = pd.to_numeric(df["value"], errors="raise")
+        if ((v < 0) | (v > 1)).any():
+            raise ValueError(f"share values must be fractions between 0 and 1 ({value_col})")
+        df["value"] = v
+    elif kind == "count":
+        df["value"] = pd.to_numeric(df["value"], errors="raise")
+    else:
+        present = [x for x in pd.unique(df["value"].dropna())]
+        order = list(category_order) if category_order is not None else sorted(map(str, present))
+        df["value"] = df["value"].where(df["value"].isna(), df["value"].astype(str))
+        unknown = sorted({str(x) for x in present} - set(order))
+        if unknown:
+            raise ValueError(f"categories not in category_order: {', '.join(unknown)}")
+        if NO_DATA in order:
+            raise ValueError(f"{NO_DATA!r} is kept for areas without a value; it is not a category")
+        if len(order) > len(AF_CATEGORICAL):
+            raise ValueError(f"{len(order)} categories: the palette has {len(AF_CATEGORICAL)} colours")
+
+    has_value = set(df.loc[df["value"].notna(), "key"])
+    any_missing = any(c not in has_value for c in feature_codes)
+    records = json.loads(df.to_json(orient="records", date_format="iso"))
+    legend_title = legend_title or _words(value_col)
+    fmt = {"share": ".0%", "count": ",.0f"}.get(kind)
+
+    la = alt.selection_point(fields=["code"], name="la")
+    label_expr = ("isValid(datum.value) ? " + (f"format(datum.value, '{fmt}')" if fmt else "datum.value")
+                  + f" : '{NO_DATA}'")
+    tooltip = [alt.Tooltip("name:N", title=area_label), alt.Tooltip("value_label:N", title=legend_title)]
+    tooltip += [alt.Tooltip(f"tip{i}:N", title=t) for i, (_, t) in enumerate(tips)]
+
+    base = (
+        alt.Chart(alt.Data(values=list(features)))
+        .transform_lookup(lookup="properties.code",
+                          from_=alt.LookupData(data=alt.InlineData(values=records), key="key",
+                                               fields=["value", *[f"tip{i}" for i in range(len(tips))]]))
+        .transform_calculate(code="datum.properties.code", name="datum.properties.name", value_label=label_expr)
+        .mark_geoshape(strokeWidth=0.5)
+        .encode(
+            stroke=alt.when(la, empty=False).then(alt.value(SELECTED_STROKE)).otherwise(alt.value("white")),
+            strokeWidth=alt.when(la, empty=False).then(alt.value(2)).otherwise(alt.value(0.5)),
+            tooltip=tooltip,
+        )
+    )
+
+    if kind == "category":
+        domain = order + ([NO_DATA] if any_missing else [])
+        colours = list(AF_CATEGORICAL[: len(order)]) + ([NO_DATA_COLOUR] if any_missing else [])
+        chart = (base.transform_calculate(category=f"isValid(datum.value) ? datum.value : '{NO_DATA}'")
+                 .encode(color=alt.Color("category:N", title=legend_title, sort=domain,
+                                         scale=alt.Scale(domain=domain, range=colours),
+                                         legend=alt.Legend(orient="right")))
+                 .add_params(la))
+        layers = [chart]
+    else:
+        layers = []
+        if any_missing:
+            layers.append(
+                base.transform_filter("!isValid(datum.value)")
+                .transform_calculate(status=f"'{NO_DATA}'")
+                .encode(color=alt.Color("status:N", title=None,
+                                        scale=alt.Scale(domain=[NO_DATA], range=[NO_DATA_COLOUR]),
+                                        legend=alt.Legend(orient="right")))
+                .add_params(la))
+        if has_value:
+            layers.append(
+                base.transform_filter("isValid(datum.value)")
+                .encode(color=alt.Color("value:Q", title=legend_title,
+                                        scale=alt.Scale(scheme=alt.SchemeParams(name="blues", extent=[0.2, 1])),
+                                        legend=alt.Legend(format=fmt, orient="right")))
+                .add_params(la))
+
+    if not description:
+        n = len(has_value)
+        description = (f"Map of England by {area_label.lower()}: {title}. {n} of {len(feature_codes)} areas "
+                       f"have a value; areas without one are grey. The table beside the map gives every value.")
+    top = dict(title=title, description=description, width="container", height=height)
+    projection = alt.Projection(type="mercator")
+    if len(layers) == 1:
+        return layers[0].project(type="mercator").properties(**top)
+    return alt.layer(*layers, projection=projection).resolve_scale(color="independent").properties(**top)

@@ -1,0 +1,108 @@
+"""The Streamlit edge of the package: cached data access and URL-state widgets.
+
+The only module of `outcomes/` that imports streamlit. The store is one cached connection per
+process; query results are cached per argument set, so a filter change is near-instant.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import pandas as pd
+import streamlit as st
+
+from outcomes import downloads, settings, summaries, tables
+from outcomes.releases import Release
+from outcomes.store import Store
+
+
+@st.cache_resource(show_spinner=False)
+def _store(data_dir: str, now_key: str) -> Store:
+    return Store()
+
+
+def store() -> Store:
+    # The store is rebuilt when the data folder or the minute changes, so a release scheduled
+    # for 09:30 appears at 09:30 without a restart.
+    now = settings.now()
+    return _store(str(settings.data_dir()), now.strftime("%Y-%m-%dT%H:%M"))
+
+
+@st.cache_data(show_spinner=False, max_entries=512)
+def grade_table(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None) -> pd.DataFrame:
+    s = store()
+    return tables.grade_table(s, s.release(release_id), level, subtype, region, la)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def export_frames(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None):
+    s = store()
+    return downloads.export_frames(s, s.release(release_id), level, subtype, region, la)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def trend(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None) -> pd.DataFrame:
+    s = store()
+    return summaries.trend(s, s.release(release_id), subtype, la, region)
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def query(name: str, **params) -> pd.DataFrame:
+    return store().query(name, **params)
+
+
+def _to_url(param: str, state_key: str, resets: tuple[str, ...]) -> None:
+    st.query_params[param] = st.session_state[state_key]
+    for dependent in resets:  # e.g. a new provider type has other release dates and subtypes
+        st.query_params.pop(dependent, None)
+        st.session_state.pop(f"url_{dependent}", None)
+
+
+def choose(label: str, param: str, options: dict[str, str], default: str, help: str | None = None,
+           container=st, resets: tuple[str, ...] = ()) -> str:
+    """A selectbox whose value lives in the URL (?param=value). An unknown value in the address
+    gets a message and the default, never a traceback."""
+    wanted = st.query_params.get(param)
+    if wanted is not None and wanted not in options:
+        st.warning(f"The address asks for {param}={wanted!r}, which is not one of the choices here; "
+                   f"showing {options[default]} instead.")
+    if wanted not in options:
+        wanted = default
+    state_key = f"url_{param}"
+    # A changed widget writes the URL in its callback (before this run), so a difference here
+    # means the address itself changed: a pasted link or the first load. Follow the address.
+    if st.session_state.get(state_key) != wanted:
+        st.session_state[state_key] = wanted
+    value = container.selectbox(label, list(options), format_func=options.get, key=state_key, help=help,
+                                on_change=_to_url, args=(param, state_key, resets))
+    st.query_params[param] = value
+    return value
+
+
+def release_options(releases: list[Release]) -> dict[str, str]:
+    return {r.as_at.isoformat(): f"{summaries.long_date(r.as_at)}" + ("" if r.status == "official" else f" ({r.status_label.lower()})")
+            for r in sorted(releases, key=lambda r: r.as_at, reverse=True)}
+
+
+def release_caption(release: Release) -> str:
+    bits = [f"**{release.status_label}**", f"as at {summaries.long_date(release.as_at)}",
+            f"published here {summaries.long_date(release.published.date())}"]
+    if release.source_published:
+        bits.append(f"first published by Ofsted {summaries.long_date(dt.date.fromisoformat(release.source_published))}")
+    if release.coverage and release.coverage != "England":
+        bits.append(f"coverage: {release.coverage}")
+    if release.next_update:
+        bits.append(f"next update: {release.next_update}")
+    return " · ".join(bits)
+
+
+def download(frame: pd.DataFrame, meta: pd.DataFrame, name: str, key: str) -> None:
+    """'Download this table': the CSV of exactly the frame shown, and its metadata file."""
+    c1, c2 = st.columns(2)
+    c1.download_button("Download this table (CSV)", downloads.to_csv_bytes(frame), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"dl_{key}", use_container_width=True)
+    c2.download_button("Metadata for this table (CSV)", downloads.to_csv_bytes(meta), file_name=f"{name}.meta.csv",
+                       mime="text/csv", key=f"dlm_{key}", use_container_width=True)
+
+
+def no_data(what: str) -> None:
+    st.info(f"No published {what} yet. If you run this site, build the data with `make data`.")

@@ -1,0 +1,97 @@
+"""Methodology and about: sources, quality assurance, frameworks, revisions, licence, accessibility."""
+import pandas as pd
+import streamlit as st
+
+from outcomes import web
+from outcomes.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS
+from outcomes.tables import MIN_GRADED_FOR_SHARE
+
+st.title("Methodology and about")
+store = web.store()
+
+st.header("What the figures are")
+st.markdown(f"""
+Each release is a snapshot **as at** a date: every provider registered or open on that date, with the outcome of its
+**latest full (graded) inspection** whose report was published by the release's cut-off. Providers not yet inspected are
+counted in *providers* but not in the shares. **Good or outstanding (%)** is the share of providers with an overall grade
+that were judged good or outstanding; this follows Ofsted's own definition ("of active and inspected providers").
+
+Local authority shares built on fewer than {MIN_GRADED_FOR_SHARE} graded providers are suppressed (`c`): with one or two
+children's homes, a share would reveal the grade of an identifiable home. The locations of children's homes are never
+shown; their names and addresses are redacted by Ofsted and stay redacted here.
+""")
+
+st.header("Releases on this site")
+rows = [{"Release": r.title, "Status": r.status_label, "As at": r.as_at.isoformat(), "Coverage": r.coverage,
+         "Published here": r.published.strftime("%Y-%m-%d %H:%M"), "First published by Ofsted": r.source_published or "not recorded",
+         "Source": r.source_publication, "Notes": r.notes, "Version": r.version,
+         "Revisions": "; ".join(r.revisions) or "none"} for r in store.releases]
+st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True,
+             column_config={"Source": st.column_config.LinkColumn("Source")})
+st.markdown("""
+**Where the data come from.** Ofsted's official statistics files (children's social care providers as at 31 March,
+2015 to 2025; further education and skills as at 31 August 2021), and compilations made by others from Ofsted's reports
+where Ofsted's own table is not held here: local authority children's services and area SEND inspections (compiled by
+Data to Insight from the published reports), and school outcomes (see coverage below). Each release's status says which.
+
+**State-funded schools: partial coverage.** The England-wide schools file is not yet held. Shown instead, each labelled:
+the West Midlands rows of Ofsted's official file as at 31 August 2023 (14 local authorities); the latest grade of each
+school on the GIAS register in April 2024 (derived, no dates); and a reconstruction as at 31 August 2018 from a scraped
+inspection history. When Ofsted's national file is added, it replaces the West Midlands extract with no change of code.
+""")
+
+st.header("How the figures are checked")
+st.markdown("""
+Every release passes automated checks before it is published here: each row's local authority is found in the lookup
+(in that year's spelling), every judgement is on its framework's scale, no provider appears twice, and the source file
+is the one catalogued (its SHA-256 fingerprint). Warnings for a person to review: row counts against the previous
+release, providers that appeared or vanished, inspections after their publication or after the "as at" date, and
+judgements that changed under the same inspection number (revisions). A release that fails a check is not published
+and the previous version stays. Ofsted quality-assures its own files before publication (see each release's source page).
+
+**Our numbers against Ofsted's.** The build is tested against Ofsted's published headlines where we hold the same data,
+for example 80% of active and inspected children's homes good or outstanding as at 31 March 2019, and 60% of local
+authorities good or outstanding as at 31 March 2024. Figures from compilations can differ from Ofsted's slightly where a
+report could not be read (shown as "grade not known").
+""")
+
+st.header("Inspection frameworks and what cannot be compared")
+st.dataframe(pd.DataFrame([{"Framework": f.name, "In force": f.in_force,
+                            "Scale": ", ".join(GRADE_LABELS[g] for g in f.scale)} for f in FRAMEWORKS.values()]),
+             hide_index=True, use_container_width=True)
+for b in BREAKS:
+    st.markdown(f"- **{b.title}** ({b.date:%B %Y}, {b.provider_type.replace('_', ' ')}): {b.explanation}")
+st.markdown("'Adequate' (social care before April 2015) and 'satisfactory' (schools before September 2012) sat third of "
+            "four grades, where 'requires improvement' sits now. They are counted separately, never merged.")
+
+st.header("Local authority changes")
+st.markdown("""
+Figures are published on the local authorities **of their own date**. Bournemouth and Poole (to 2019) became part of
+Bournemouth, Christchurch and Poole; Northamptonshire (to 2021) split into North and West Northamptonshire; Cumbria (to
+2023) into Cumberland and Westmorland and Furness; North Yorkshire and Somerset (2023) and Barnsley and Sheffield (2024)
+kept their areas but took new codes. Time series for an authority follow its area through code changes; where an area
+split, earlier figures are for the former authority and are labelled so.
+""")
+
+st.header("Revisions and corrections")
+st.markdown("Releases are versioned. A correction or revision replaces the release with a new version, recorded in the "
+            "table above with the reason. Ofsted's own revisions are noted on its release pages.")
+
+st.header("Pre-release access and publication time")
+st.markdown("Nothing is visible on this site before its publication time, 09:30 UK time on release day. No one outside "
+            "the statistics team sees a release before then.")
+
+st.header("Licence, attribution and contact")
+st.markdown("Contains public sector information licensed under the [Open Government Licence v3.0]"
+            "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/): Ofsted, Department for "
+            "Education, Office for National Statistics (boundaries; contains OS data © Crown copyright and database "
+            "right 2023). Questions about these statistics: the Ofsted statistics team, enquiries@ofsted.gov.uk.")
+
+st.header("Accessibility statement")
+st.markdown("""
+We aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. Every chart has a one-sentence
+description and its figures in a table; colours are never the only way to read a chart; every map has a keyboard-usable
+local authority selector and a table. Known issues, which come from the Streamlit framework the site is built on:
+some chart tooltips need a mouse (the same figures are in the tables), and data tables are drawn on a canvas, so use the
+download buttons to read them with a screen reader. To report a problem, contact the statistics team (above).
+""")

@@ -1,0 +1,93 @@
+"""Provider type explorer: grade distribution, by region, by LA, over time, sub-judgements."""
+import pandas as pd
+import streamlit as st
+
+from outcomes import charts, summaries, web
+from outcomes.fields import PROVIDER_TYPES, label
+from outcomes.frameworks import GRADE_LABELS
+
+st.title("Outcomes by provider type")
+store = web.store()
+types = {t: l for t, l in PROVIDER_TYPES.items() if store.releases_of(t)}
+if not types:
+    web.no_data("releases")
+    st.stop()
+
+c1, c2, c3 = st.columns(3)
+ptype = web.choose("Provider type", "type", types, next(iter(types)), container=c1, resets=("as_at", "subtype"))
+releases = web.release_options(store.releases_of(ptype))
+as_at = web.choose("As at", "as_at", releases, next(iter(releases)), container=c2, resets=("subtype",))
+release = next(r for r in store.releases_of(ptype) if r.as_at.isoformat() == as_at)
+subtypes = web.query("subtypes", release_id=release.id)
+subtype_options = {"All": "All types"} | {s: f"{s} ({n:,})" for s, n in zip(subtypes["provider_subtype"], subtypes["providers"])}
+subtype_key = web.choose("Subtype", "subtype", subtype_options, "All", container=c3,
+                         help="Provision type (social care), phase (schools) or provider group (further education).")
+subtype = None if subtype_key == "All" else subtype_key
+st.markdown(web.release_caption(release))
+if release.notes:
+    st.caption(release.notes)
+
+nat = web.grade_table(release.id, "national", subtype)
+what = summaries.plural(subtype, release.provider_type_label)
+counts = pd.DataFrame({"grade": [g for g in nat.columns if g in GRADE_LABELS or g == "not_yet_graded"]})
+counts["n"] = [int(nat[g].iloc[0]) for g in counts["grade"]]
+share = nat["pct_good_or_outstanding"].iloc[0] if "pct_good_or_outstanding" in nat else None
+if share is not None and pd.notna(share):
+    title = f"{share:.1f}% of graded {what} were good or outstanding"
+else:
+    title = f"Latest inspection outcomes of {what}"
+description = (f"Bar chart of the number of {what} in England by overall grade at their latest inspection, as at "
+               f"{summaries.long_date(release.as_at)}.")
+st.altair_chart(charts.grade_distribution(counts, title, description), use_container_width=True)
+st.caption(description)
+shown, meta = web.export_frames(release.id, "national", subtype)
+with st.expander("Table: England"):
+    st.dataframe(shown, hide_index=True, use_container_width=True)
+    web.download(shown, meta, f"{release.id}-national", "national")
+
+tab_region, tab_la, tab_time, tab_sub = st.tabs(["By region", "By local authority", "Over time", "Sub-judgements"])
+with tab_region:
+    reg = web.grade_table(release.id, "regional", subtype)
+    if reg.empty:
+        st.info("This release has no geography (national figures only).")
+    else:
+        grades = [g for g in reg.columns if g in GRADE_LABELS and reg[g].sum() > 0] + (["not_yet_graded"] if reg["not_yet_graded"].sum() else [])
+        key = "pct_good_or_outstanding" if "pct_good_or_outstanding" in reg else "pct_inadequate"
+        reg = reg.sort_values(key, ascending=False)
+        desc = f"Stacked bar chart of the share of {what} at each grade in each English region."
+        st.altair_chart(charts.stacked_by_area(reg, "region_name", grades, f"{what.capitalize()} by region", desc), use_container_width=True)
+        st.caption(desc)
+        shown, meta = web.export_frames(release.id, "regional", subtype)
+        st.dataframe(shown, hide_index=True, use_container_width=True)
+        web.download(shown, meta, f"{release.id}-regional", "regional")
+with tab_la:
+    shown, meta = web.export_frames(release.id, "local_authority", subtype)
+    if shown.empty:
+        st.info("This release has no local authority breakdown.")
+    else:
+        st.caption("Sort by any column by selecting its heading. 'c' marks a share suppressed because fewer than 3 "
+                   "providers were graded; 'z' that none were.")
+        st.dataframe(shown, hide_index=True, use_container_width=True,
+                     column_config={c: st.column_config.Column(label(c), help=None) for c in shown.columns})
+        web.download(shown, meta, f"{release.id}-local-authority", "la")
+with tab_time:
+    data = web.trend(release.id, subtype)
+    if len(data) < 2:
+        st.info("Only one release of this series is held, so there is no trend to show.")
+    else:
+        breaks = summaries.breaks_between(ptype, data["date"])
+        desc = f"Line chart of the share of graded {what} in England that were good or outstanding at each release date."
+        st.altair_chart(charts.trend(data, f"Share of {what} good or outstanding over time", desc, breaks), use_container_width=True)
+        st.caption(desc)
+        for b in breaks.itertuples():
+            st.markdown(f"**{b.label} ({b.date:%B %Y}).** {b.explanation}")
+        st.dataframe(data.assign(date=data["date"].dt.strftime("%Y-%m-%d")), hide_index=True, use_container_width=True)
+with tab_sub:
+    sub = web.query("judgement_counts", release_id=release.id, subtype=subtype, la=None)
+    if sub.empty:
+        st.info("This release has no sub-judgements.")
+    else:
+        sub["grade"] = sub["grade"].map(lambda g: GRADE_LABELS.get(g, g))
+        wide = sub.pivot_table(index="judgement_label", columns="grade", values="n", aggfunc="sum", fill_value=0)
+        st.markdown("Providers by grade for each judgement of their latest inspection (judgements that apply to them).")
+        st.dataframe(wide, use_container_width=True)
