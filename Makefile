@@ -39,4 +39,4 @@ bench: data
 	$(PY) -m outcomes bench
 
 clean:
-	rm -rf data/releases data/lookups data/qa geo/*.json .pytest_cache
+	rm -rf data/releases data/lookups data/qa geo/*.geojson .pytest_cache

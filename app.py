@@ -6,12 +6,12 @@ st.set_page_config(page_title="Ofsted inspection outcomes in England", layout="w
                    "official statistics on inspections of schools, children's social care and local authority services."})
 
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
-    st.Page("pages/provider_types.py", title="Provider types", url_path="provider-types"),
-    st.Page("pages/la_profile.py", title="Local authority profile", url_path="local-authority"),
-    st.Page("pages/map.py", title="Map", url_path="map"),
-    st.Page("pages/data.py", title="Download data", url_path="data"),
-    st.Page("pages/methodology.py", title="Methodology and about", url_path="methodology"),
+    st.Page("views/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("views/provider_types.py", title="Provider types", url_path="provider-types"),
+    st.Page("views/la_profile.py", title="Local authority profile", url_path="local-authority"),
+    st.Page("views/map.py", title="Map", url_path="map"),
+    st.Page("views/data.py", title="Download data", url_path="data"),
+    st.Page("views/methodology.py", title="Methodology and about", url_path="methodology"),
 ]
 page = st.navigation(PAGES)
 page.run()

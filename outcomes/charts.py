@@ -72,8 +72,10 @@ def trend(series: pd.DataFrame, title: str, description: str, breaks: pd.DataFra
     if breaks is not None and len(breaks):
         rule = alt.Chart(breaks).mark_rule(strokeDash=[6, 4], color="#3D3D3D").encode(
             x="date:T", tooltip=[alt.Tooltip("label:N", title="Framework change"), alt.Tooltip("date:T", format="%B %Y")])
-        text = alt.Chart(breaks).mark_text(align="left", dx=4, dy=-6, fontSize=12, color="#3D3D3D", baseline="top").encode(
-            x="date:T", y=alt.value(4), text="label:N")
+        # Labels stagger down the chart so neighbouring breaks do not overprint each other.
+        staggered = breaks.sort_values("date").assign(row=lambda d: [4 + 16 * (i % 4) for i in range(len(d))])
+        text = alt.Chart(staggered).mark_text(align="left", dx=4, fontSize=12, color="#3D3D3D", baseline="top").encode(
+            x="date:T", y=alt.Y("row:Q", scale=None), text="label:N")
         layers += [rule, text]
     return alt.layer(*layers, title=_theme_title(title), description=description).properties(height=360, width="container")
 

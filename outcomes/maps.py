@@ -176,6 +176,8 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
     selection "la" on field `code`. Each code may appear once in `values`, and only codes that
     have a feature (map former LAs with shape_code_for and combine their rows first).
     """
+    if not features:
+        raise ValueError("no features to draw: load them with load_shapes")
     if kind not in ("share", "count", "category"):
         raise ValueError(f"kind must be 'share', 'count' or 'category', not {kind!r}")
     for col in (code_col, value_col):
@@ -251,26 +253,31 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
         chart = (base.transform_calculate(category=f"isValid(datum.value) ? datum.value : '{NO_DATA}'")
                  .encode(color=alt.Color("category:N", title=legend_title, sort=domain,
                                          scale=alt.Scale(domain=domain, range=colours),
-                                         legend=alt.Legend(orient="right")))
+                                         legend=alt.Legend(orient="right", symbolType="square")))
                  .add_params(la))
         layers = [chart]
     else:
-        layers = []
+        # One view holds every area (grey where there is no value) and the selection, so a click
+        # anywhere selects. A "No data" legend entry needs a nominal scale of its own: it comes
+        # from a layer drawn beneath the main one, wholly covered by it.
+        main = (base.encode(color=alt.when("!isValid(datum.value)").then(alt.value(NO_DATA_COLOUR)).otherwise(
+                    alt.Color("value:Q", title=legend_title,
+                              scale=alt.Scale(scheme=alt.SchemeParams(name="blues", extent=[0.2, 1])),
+                              legend=alt.Legend(format=fmt, orient="right"))))
+                .add_params(la))
+        layers = [main]
         if any_missing:
-            layers.append(
-                base.transform_filter("!isValid(datum.value)")
-                .transform_calculate(status=f"'{NO_DATA}'")
-                .encode(color=alt.Color("status:N", title=None,
-                                        scale=alt.Scale(domain=[NO_DATA], range=[NO_DATA_COLOUR]),
-                                        legend=alt.Legend(orient="right")))
-                .add_params(la))
-        if has_value:
-            layers.append(
-                base.transform_filter("isValid(datum.value)")
-                .encode(color=alt.Color("value:Q", title=legend_title,
-                                        scale=alt.Scale(scheme=alt.SchemeParams(name="blues", extent=[0.2, 1])),
-                                        legend=alt.Legend(format=fmt, orient="right")))
-                .add_params(la))
+            legend_only = (alt.Chart(alt.Data(values=list(features)))
+                           .transform_lookup(lookup="properties.code",
+                                             from_=alt.LookupData(data=alt.InlineData(values=records), key="key",
+                                                                  fields=["value"]))
+                           .transform_filter("!isValid(datum.value)")
+                           .transform_calculate(status=f"'{NO_DATA}'")
+                           .mark_geoshape(stroke=None, strokeWidth=0)
+                           .encode(color=alt.Color("status:N", title=None,
+                                                   scale=alt.Scale(domain=[NO_DATA], range=[NO_DATA_COLOUR]),
+                                                   legend=alt.Legend(orient="right", symbolType="square"))))
+            layers = [legend_only, main]
 
     if not description:
         n = len(has_value)

@@ -99,11 +99,14 @@ class Store:
     def releases_of(self, provider_type: str) -> list[Release]:
         return [r for r in self.releases if r.provider_type == provider_type]
 
-    def latest(self, provider_type: str, official_first: bool = True) -> Release | None:
+    def latest(self, provider_type: str) -> Release | None:
+        """The release a headline uses: the most authoritative status, then the latest date
+        (a derived register extract never outranks Ofsted's own statistics)."""
         rs = self.releases_of(provider_type)
         if not rs:
             return None
-        return max(rs, key=lambda r: (r.as_at, r.status in ("official", "official_partial")) if official_first else r.as_at)
+        rank = {"official": 3, "official_partial": 2, "management_information": 2, "derived": 1}
+        return max(rs, key=lambda r: (rank[r.status], r.as_at))
 
     def la_lookup(self) -> pd.DataFrame:
         return self.query("la_lookup")

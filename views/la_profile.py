@@ -25,7 +25,7 @@ if not chosen["is_current"]:
     successors = chosen["successors"].split(",")
     st.info(f"{chosen['la_name']} no longer exists: it {chosen['note']}.")
     for s in successors:
-        st.page_link("pages/la_profile.py", label=f"Go to {names.get(s, s)}", query_params={"la": s})
+        st.page_link("views/la_profile.py", label=f"Go to {names.get(s, s)}", query_params={"la": s})
     if len(successors) > 1:
         st.stop()
     code, chosen = successors[0], lookup[lookup["new_la_code"] == successors[0]].iloc[0]

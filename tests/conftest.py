@@ -1,0 +1,46 @@
+"""Shared fixtures: the real data built once per session into a temporary folder."""
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from outcomes import settings
+
+
+def _have_source() -> bool:
+    return (settings.source_dir() / "goodair_csc_providers").exists()
+
+
+@pytest.fixture(scope="session")
+def built_data(tmp_path_factory) -> Path:
+    """Build every release from the real files once; point the site and the store at it."""
+    if not _have_source():
+        pytest.skip(f"published files not found in {settings.source_dir()} (set OUTCOMES_SOURCE)")
+    from outcomes.build import build_all
+
+    data = tmp_path_factory.mktemp("data")
+    os.environ["OUTCOMES_DATA"] = str(data)
+    results = build_all(source_dir=settings.source_dir(), data_dir=data)
+    failed = [r.release.id for r in results if not r.ok and not r.skipped]
+    assert not failed, f"releases failed their checks: {failed}"
+    geo = data / "geo"
+    os.environ["OUTCOMES_GEO"] = str(geo)
+    try:
+        from geo.build import build as build_geo
+        build_geo(settings.source_dir(), geo)
+    except ImportError:
+        pass
+    return data
+
+
+@pytest.fixture(scope="session")
+def raw_ilacs_overview() -> dict[str, str]:
+    """Latest overall ILACS grade per LA name, read straight from the source file."""
+    import pandas as pd
+
+    df = pd.read_excel(settings.source_dir() / "d2i_ilacs" / "ofsted_csc_ilacs_overview.xlsx", dtype=str)
+    labels = {"outstanding": "Outstanding", "good": "Good", "requires improvement": "Requires improvement",
+              "inadequate": "Inadequate", "not_reported_post_reform": "No overall grade (framework gives none)"}
+    return {la: labels[g] for la, g in zip(df["local_authority"], df["overall_effectiveness_grade"])}
