@@ -1,4 +1,5 @@
-"""Entry point: page config, navigation over pages/, the shared footer."""
+"""Entry point: page config, navigation over views/ (not pages/: Streamlit would route deep links to a
+pages/ folder itself, bypassing st.navigation), the shared footer."""
 import streamlit as st
 
 st.set_page_config(page_title="Ofsted inspection outcomes in England", layout="wide",

@@ -47,7 +47,7 @@ def grade_distribution(counts: pd.DataFrame, title: str, description: str) -> al
     )
     return (base.mark_bar(color=AF_PALETTE[0]).encode(color=colour) +
             base.mark_text(align="left", dx=4, fontSize=13, color="#0B0C0C").encode(text="text:N")).properties(
-        height=max(120, 38 * len(data)), width="container")
+        height=alt.Step(36), width="container")
 
 
 def trend(series: pd.DataFrame, title: str, description: str, breaks: pd.DataFrame | None = None,
@@ -94,7 +94,7 @@ def comparison(frame: pd.DataFrame, title: str, description: str, value_title: s
                                                                           range=[AF_PALETTE[0], AF_PALETTE[1], AF_PALETTE[4]]),
                                                  legend=None))
     return (bars + base.mark_text(align="left", dx=4, fontSize=13).encode(text="text:N")).properties(
-        height=max(110, 40 * len(data)), width="container")
+        height=alt.Step(40), width="container")
 
 
 def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title: str, description: str) -> alt.Chart:
@@ -109,4 +109,4 @@ def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title
                         legend=alt.Legend(orient="bottom")),
         order=alt.Order("grade_order:Q"),
         tooltip=[alt.Tooltip(f"{area_col}:N", title="Area"), alt.Tooltip("label:N", title="Grade"), alt.Tooltip("n:Q", title="Providers")],
-    ).transform_calculate(grade_order=f"indexof({order!r}, datum.label)").properties(height=max(200, 28 * len(table)), width="container")
+    ).transform_calculate(grade_order=f"indexof({order!r}, datum.label)").properties(height=alt.Step(30), width="container")

@@ -238,6 +238,9 @@ def load_register(source_dir: Path) -> LaRegister:
         reg.versions.append(LaVersion(p.ons_code, p.dfe_code, p.name, p.region_code, None, p.ended,
                                       p.successors, p.note, urn=urn_by_dfe.get(p.dfe_code, "")))
         reg.aliases.setdefault(normalise_name(p.name), set()).add(p.ons_code)
+    # Neighbour lists written before a code change name the old code: follow it to the current one.
+    renamed = {p.ons_code: p.successors[0] for p in PREDECESSORS if len(p.successors) == 1}
+    reg.stat_neighbours = {k: [renamed.get(c, c) for c in v] for k, v in reg.stat_neighbours.items()}
     # Spellings seen in Ofsted files that the lookup does not carry.
     for alias, code in {"bedford": "E06000055", "durham": "E06000047", "herefordshire": "E06000019",
                         "bristol": "E06000023", "hull": "E06000010", "kingston upon hull": "E06000010",

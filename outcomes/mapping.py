@@ -82,6 +82,13 @@ def category_order(view: pd.DataFrame) -> list[str]:
     return [o for o in order if o in present]
 
 
+def category_colours(order: list[str]) -> list[str]:
+    from outcomes.charts import GRADE_COLOURS
+
+    by_label = {GRADE_LABELS[g]: c for g, c in GRADE_COLOURS.items() if g in GRADE_LABELS}
+    return [by_label[o] for o in order]
+
+
 def title(measure: str, what: str, release, view: pd.DataFrame) -> str:
     when = long_date(release.as_at)
     if measure == "judgement":

@@ -164,6 +164,7 @@ def _words(col: str) -> str:
 
 def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, value_col: str, title: str,
                kind: str = "share", category_order: Sequence[str] | None = None,
+               category_colours: Sequence[str] | None = None,
                tooltip_cols: Sequence[str | tuple[str, str]] = (), *, legend_title: str | None = None,
                area_label: str = "Local authority", description: str | None = None,
                height: int = 560) -> alt.Chart | alt.LayerChart:
@@ -249,7 +250,9 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
 
     if kind == "category":
         domain = order + ([NO_DATA] if any_missing else [])
-        colours = list(AF_CATEGORICAL[: len(order)]) + ([NO_DATA_COLOUR] if any_missing else [])
+        # Callers with a meaning per category (grades) pass their own colours, so a grade looks
+        # the same on the map as on every other chart.
+        colours = list(category_colours or AF_CATEGORICAL[: len(order)]) + ([NO_DATA_COLOUR] if any_missing else [])
         chart = (base.transform_calculate(category=f"isValid(datum.value) ? datum.value : '{NO_DATA}'")
                  .encode(color=alt.Color("category:N", title=legend_title, sort=domain,
                                          scale=alt.Scale(domain=domain, range=colours),

@@ -81,6 +81,8 @@ def plural(subtype: str | None, provider_type_label: str) -> str:
 def sentence(la_name: str, comp: dict, release: Release, subtype: str | None) -> str:
     """'In Leeds, 85.0% of children's homes were good or outstanding as at 31 March 2024, above England's 82.1%.'"""
     la, eng = comp["la"], comp["england"]
+    if release.provider_type in ("la_childrens_services", "area_send"):
+        return _la_level_sentence(la_name, la, eng, release)
     what = plural(subtype, release.provider_type_label)
     if pd.isna(la.get("pct_good_or_outstanding")):
         return f"In {la_name}, {int(la['providers'])} {what} were registered as at {long_date(release.as_at)}, none yet graded."
@@ -88,3 +90,18 @@ def sentence(la_name: str, comp: dict, release: Release, subtype: str | None) ->
     side = "above" if v > e else "below" if v < e else "the same as"
     return (f"In {la_name}, {v:.1f}% of {what} ({int(la['outstanding'] + la['good'])} of {int(la['graded'])} graded) were good or "
             f"outstanding as at {long_date(release.as_at)}, {side} England's {e:.1f}%.")
+
+
+def _la_level_sentence(la_name: str, la, eng, release: Release) -> str:
+    """For inspections of the authority itself: its own grade, then England's share."""
+    from outcomes.frameworks import GRADE_LABELS
+
+    grade = next((g for g in GRADE_LABELS if g in la and la[g]), None)
+    when = long_date(release.as_at)
+    if release.provider_type == "area_send":
+        return (f"{la_name}'s local area partnership for SEND: {GRADE_LABELS[grade].lower()} at its latest inspection under "
+                f"the 2023 framework (as at {when}).")
+    words = GRADE_LABELS.get(grade, "not graded").lower()
+    share = eng.get("pct_good_or_outstanding")
+    tail = f"; {share:.1f}% of local authorities in England were good or outstanding" if pd.notna(share) else ""
+    return f"{la_name}'s children's services were judged {words} at their latest inspection as at {when}{tail}."

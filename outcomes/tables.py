@@ -46,7 +46,7 @@ def grade_table(store: Store, release: Release, level: str, subtype: str | None 
     cols = indicator_columns(release.provider_type, counts)
     keys = _level_keys(level)
     if level != "national" and counts["new_la_code"].isna().all():
-        return pd.DataFrame(columns=GEOGRAPHY_COLUMNS + ["provider_type", "provider_subtype"] + cols)
+        return pd.DataFrame(columns=level_columns(level) + ["provider_type", "provider_subtype"] + cols)
     pivot = counts.pivot_table(index=keys or None, columns="grade", values="n", aggfunc="sum", fill_value=0) if keys else \
         counts.groupby("grade")["n"].sum().to_frame().T
     pivot = pivot.reset_index(drop=not keys)
@@ -82,7 +82,13 @@ def grade_table(store: Store, release: Release, level: str, subtype: str | None 
         out = out.sort_values(["region_name", "la_name"])
     elif level == "regional":
         out = out.sort_values("region_name")
-    return out[GEOGRAPHY_COLUMNS + ["provider_type", "provider_subtype"] + cols].reset_index(drop=True)
+    return out[level_columns(level) + ["provider_type", "provider_subtype"] + cols].reset_index(drop=True)
+
+
+def level_columns(level: str) -> list[str]:
+    """The EES standard's time and geography columns required at each level."""
+    n = {"national": 5, "regional": 7}.get(level, len(GEOGRAPHY_COLUMNS))
+    return GEOGRAPHY_COLUMNS[:n]
 
 
 def published(table: pd.DataFrame, level: str) -> pd.DataFrame:

@@ -78,6 +78,21 @@ def choose(label: str, param: str, options: dict[str, str], default: str, help: 
     return value
 
 
+def chart(figure, description: str, **kwargs):
+    """Draw a chart with its one-sentence description as alt text and as a caption beneath it."""
+    event = st.altair_chart(figure, width="stretch", alt=description, **kwargs)
+    st.caption(description)
+    return event
+
+
+def table(frame: pd.DataFrame, **kwargs) -> None:
+    """A table with the registry's labels as column headings (the CSV keeps the column names)."""
+    from outcomes.fields import FIELDS
+
+    config = {c: st.column_config.Column(FIELDS[c].label, help=FIELDS[c].description) for c in frame.columns if c in FIELDS}
+    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
 def release_options(releases: list[Release]) -> dict[str, str]:
     return {r.as_at.isoformat(): f"{summaries.long_date(r.as_at)}" + ("" if r.status == "official" else f" ({r.status_label.lower()})")
             for r in sorted(releases, key=lambda r: r.as_at, reverse=True)}
@@ -99,9 +114,9 @@ def download(frame: pd.DataFrame, meta: pd.DataFrame, name: str, key: str) -> No
     """'Download this table': the CSV of exactly the frame shown, and its metadata file."""
     c1, c2 = st.columns(2)
     c1.download_button("Download this table (CSV)", downloads.to_csv_bytes(frame), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"dl_{key}", use_container_width=True)
+                       mime="text/csv", key=f"dl_{key}", width="stretch")
     c2.download_button("Metadata for this table (CSV)", downloads.to_csv_bytes(meta), file_name=f"{name}.meta.csv",
-                       mime="text/csv", key=f"dlm_{key}", use_container_width=True)
+                       mime="text/csv", key=f"dlm_{key}", width="stretch")
 
 
 def no_data(what: str) -> None:

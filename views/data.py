@@ -29,7 +29,7 @@ st.markdown(web.release_caption(release))
 
 frame, meta = web.export_frames(release.id, level, subtype)
 st.markdown(f"**{len(frame):,} rows**, {len(frame.columns)} columns. Preview of the first 500:")
-st.dataframe(frame.head(500), hide_index=True, use_container_width=True)
+web.table(frame.head(500))
 web.download(frame, meta, f"{release.id}-{level}" + (f"-{subtype_key}" if subtype else ""), "data")
 
 with st.expander("Reproduce this table"):
@@ -49,6 +49,6 @@ st.download_button(f"Download {release.title} (zip)", bundles.release_zip(store,
 
 st.header("Data guidance")
 guidance = bundles.guidance_frame()
-st.dataframe(guidance, hide_index=True, use_container_width=True)
+st.dataframe(guidance, hide_index=True, width="stretch")
 st.markdown("**Symbols used in the tables**")
 st.markdown("\n".join(f"- `{k}`: {v}" for k, v in fields.SYMBOLS.items()))

@@ -67,21 +67,29 @@ if ilacs is not None:
                     + (f" ([report]({latest['report_url']}))" if isinstance(latest.get("report_url"), str) else "") + ".")
         cols = [c for c in ("impact_of_leaders", "help_and_protection", "in_care", "care_leavers") if c in hist]
         table = hist[["inspection_start_date", "publication_date", "inspection_type", "overall_grade"] + cols + (["report_url"] if "report_url" in hist else [])].copy()
+        for c in ("inspection_start_date", "publication_date"):
+            table[c] = pd.to_datetime(table[c]).dt.strftime("%d %b %Y").fillna("not known")
         for c in ["overall_grade"] + cols:
             table[c] = table[c].map(lambda g: GRADE_LABELS.get(g, "—") if isinstance(g, str) else "—")
         table.columns = ["Inspection start", "Published", "Type", "Overall effectiveness", *[
             {"impact_of_leaders": "Impact of leaders", "help_and_protection": "Help and protection", "in_care": "Children in care",
              "care_leavers": "Care leavers"}[c] for c in cols]] + (["Report"] if "report_url" in hist else [])
-        st.dataframe(table, hide_index=True, use_container_width=True,
+        st.dataframe(table, hide_index=True, width="stretch",
                      column_config={"Report": st.column_config.LinkColumn("Report", display_text="Ofsted report")})
         st.caption("'—' means the judgement did not exist at the time (care leavers were judged separately from 2023) or could not be read.")
 
 for ptype, type_label, release, subtype, la_code, comp in blocks:
     st.subheader(type_label + (f": {subtype.lower()}s" if subtype else ""))
     st.markdown(web.release_caption(release))
-    if "pct_good_or_outstanding" not in comp["la"]:
-        st.markdown(f"Outcome at the latest inspection: " + ", ".join(
-            f"{GRADE_LABELS[g]}: {int(comp['la'][g])}" for g in GRADE_LABELS if g in comp["la"] and comp["la"][g]))
+    if ptype in ("la_childrens_services", "area_send") or "pct_good_or_outstanding" not in comp["la"]:
+        # The authority itself is the one provider: its grade, against how many authorities
+        # in its region and in England had each grade.
+        grade = next((GRADE_LABELS[g] for g in GRADE_LABELS if g in comp["la"] and comp["la"][g]), "not graded")
+        key = "pct_good_or_outstanding" if "pct_good_or_outstanding" in comp["la"] else "pct_inadequate"
+        words = "good or outstanding" if key == "pct_good_or_outstanding" else "with widespread failings"
+        region = comp["region"]
+        st.markdown(f"**{la_name}: {grade.lower()}.** Of the local authorities with a grade, {region[key]:.1f}% in "
+                    f"{region['region_name']} and {comp['england'][key]:.1f}% in England were {words}.")
         continue
     frame = pd.DataFrame([
         {"area": la_name, "value": comp["la"]["pct_good_or_outstanding"], "kind": "This area"},
@@ -89,12 +97,11 @@ for ptype, type_label, release, subtype, la_code, comp in blocks:
          "value": comp["region"]["pct_good_or_outstanding"] if comp["region"] is not None else None, "kind": "Region"},
         {"area": "England", "value": comp["england"]["pct_good_or_outstanding"], "kind": "England"}])
     rank = f"ranked {comp['rank']} of {comp['ranked']} local authorities" if comp["rank"] else "not ranked"
-    desc = f"Bar chart comparing the share good or outstanding in {la_name} with its region and England ({rank})."
-    st.altair_chart(charts.comparison(frame, f"{la_name}: {frame['value'].iloc[0]:.1f}% good or outstanding, {rank}", desc),
-                    use_container_width=True)
-    st.caption(desc + " Rank 1 is the highest share; tied authorities share a rank.")
+    desc = (f"Bar chart comparing the share good or outstanding in {la_name} with its region and England ({rank}; "
+            "rank 1 is the highest share, tied authorities share a rank).")
+    web.chart(charts.comparison(frame, f"{la_name}: {frame['value'].iloc[0]:.1f}% good or outstanding, {rank}", desc), desc)
     shown, meta = web.export_frames(release.id, "local_authority", subtype, la=la_code)
-    st.dataframe(shown, hide_index=True, use_container_width=True)
+    web.table(shown)
     web.download(shown, meta, f"{release.id}-{la_code}", f"la_{ptype}")
 
 neighbours = [c for c in (chosen["stat_neighbours"] or "").split(",") if c]
@@ -108,4 +115,4 @@ if neighbours and ilacs is not None:
         rows.append({"Local authority": names.get(c, c), "Children's services (latest overall)":
                      GRADE_LABELS.get(r["overall_grade"].iloc[0], "—") if len(r) else "—",
                      "Inspected": r["inspection_start_date"].iloc[0] if len(r) else ""})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True)
+    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")

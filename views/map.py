@@ -37,12 +37,14 @@ what = summaries.plural(subtype, release.provider_type_label)
 title = mapping.title(measure, what, release, view)
 chart = maps.choropleth(features, view, "code", "value", title, kind=mapping.KINDS[measure],
                         category_order=mapping.category_order(view) if measure == "judgement" else None,
+                        category_colours=mapping.category_colours(mapping.category_order(view)) if measure == "judgement" else None,
                         tooltip_cols=[("count_label", "Providers")], legend_title=measures[measure],
                         area_label="Local authority" if level == "local_authority" else "Region")
 
 left, right = st.columns([3, 1])
 with left:
-    event = st.altair_chart(chart, use_container_width=True, on_select="rerun", selection_mode="la", key="map")
+    event = web.chart(chart, f"Map of England: {title}. The same figures are in the table below the map.",
+                      on_select="rerun", selection_mode="la", key="map")
     st.caption(maps.map_note(view["code"], level="la" if level == "local_authority" else "region"))
 with right:
     if level == "local_authority":
@@ -59,5 +61,5 @@ with right:
     st.markdown(mapping.legend_words(measure, view))
 
 shown, meta = web.export_frames(release.id, level, subtype)
-st.dataframe(shown, hide_index=True, use_container_width=True)
+web.table(shown)
 web.download(shown, meta, f"{release.id}-{level}-map", "map")

@@ -26,7 +26,7 @@ rows = [{"Release": r.title, "Status": r.status_label, "As at": r.as_at.isoforma
          "Published here": r.published.strftime("%Y-%m-%d %H:%M"), "First published by Ofsted": r.source_published or "not recorded",
          "Source": r.source_publication, "Notes": r.notes, "Version": r.version,
          "Revisions": "; ".join(r.revisions) or "none"} for r in store.releases]
-st.dataframe(pd.DataFrame(rows), hide_index=True, use_container_width=True,
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
              column_config={"Source": st.column_config.LinkColumn("Source")})
 st.markdown("""
 **Where the data come from.** Ofsted's official statistics files (children's social care providers as at 31 March,
@@ -58,7 +58,7 @@ report could not be read (shown as "grade not known").
 st.header("Inspection frameworks and what cannot be compared")
 st.dataframe(pd.DataFrame([{"Framework": f.name, "In force": f.in_force,
                             "Scale": ", ".join(GRADE_LABELS[g] for g in f.scale)} for f in FRAMEWORKS.values()]),
-             hide_index=True, use_container_width=True)
+             hide_index=True, width="stretch")
 for b in BREAKS:
     st.markdown(f"- **{b.title}** ({b.date:%B %Y}, {b.provider_type.replace('_', ' ')}): {b.explanation}")
 st.markdown("'Adequate' (social care before April 2015) and 'satisfactory' (schools before September 2012) sat third of "

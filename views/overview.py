@@ -59,11 +59,10 @@ if frames:
         title = f"{latest_ch['value'].iloc[0]:.0f}% of children's homes were good or outstanding as at {summaries.long_date(latest_ch['date'].iloc[0])}"
     description = ("Line chart of the share of children's homes and of local authorities' children's services judged good or "
                    "outstanding at their latest inspection, at each release date, with framework changes marked.")
-    st.altair_chart(charts.trend(data, title, description, breaks), use_container_width=True)
-    st.caption(description)
+    web.chart(charts.trend(data, title, description, breaks), description)
     for b in breaks.itertuples():
         st.markdown(f"**{b.label} ({b.date:%B %Y}).** {b.explanation}")
     with st.expander("Chart data as a table"):
         shown = data.assign(date=data["date"].dt.strftime("%Y-%m-%d")).rename(
             columns={"date": "As at", "value": "Good or outstanding (%)", "series": "Series", "graded": "Graded providers"})
-        st.dataframe(shown, hide_index=True, use_container_width=True)
+        web.table(shown)

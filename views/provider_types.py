@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 from outcomes import charts, summaries, web
-from outcomes.fields import PROVIDER_TYPES, label
+from outcomes.fields import PROVIDER_TYPES
 from outcomes.frameworks import GRADE_LABELS
 
 st.title("Outcomes by provider type")
@@ -38,11 +38,10 @@ else:
     title = f"Latest inspection outcomes of {what}"
 description = (f"Bar chart of the number of {what} in England by overall grade at their latest inspection, as at "
                f"{summaries.long_date(release.as_at)}.")
-st.altair_chart(charts.grade_distribution(counts, title, description), use_container_width=True)
-st.caption(description)
+web.chart(charts.grade_distribution(counts, title, description), description)
 shown, meta = web.export_frames(release.id, "national", subtype)
 with st.expander("Table: England"):
-    st.dataframe(shown, hide_index=True, use_container_width=True)
+    web.table(shown)
     web.download(shown, meta, f"{release.id}-national", "national")
 
 tab_region, tab_la, tab_time, tab_sub = st.tabs(["By region", "By local authority", "Over time", "Sub-judgements"])
@@ -55,10 +54,9 @@ with tab_region:
         key = "pct_good_or_outstanding" if "pct_good_or_outstanding" in reg else "pct_inadequate"
         reg = reg.sort_values(key, ascending=False)
         desc = f"Stacked bar chart of the share of {what} at each grade in each English region."
-        st.altair_chart(charts.stacked_by_area(reg, "region_name", grades, f"{what.capitalize()} by region", desc), use_container_width=True)
-        st.caption(desc)
+        web.chart(charts.stacked_by_area(reg, "region_name", grades, f"{what.capitalize()} by region", desc), desc)
         shown, meta = web.export_frames(release.id, "regional", subtype)
-        st.dataframe(shown, hide_index=True, use_container_width=True)
+        web.table(shown)
         web.download(shown, meta, f"{release.id}-regional", "regional")
 with tab_la:
     shown, meta = web.export_frames(release.id, "local_authority", subtype)
@@ -67,8 +65,7 @@ with tab_la:
     else:
         st.caption("Sort by any column by selecting its heading. 'c' marks a share suppressed because fewer than 3 "
                    "providers were graded; 'z' that none were.")
-        st.dataframe(shown, hide_index=True, use_container_width=True,
-                     column_config={c: st.column_config.Column(label(c), help=None) for c in shown.columns})
+        web.table(shown)
         web.download(shown, meta, f"{release.id}-local-authority", "la")
 with tab_time:
     data = web.trend(release.id, subtype)
@@ -77,11 +74,10 @@ with tab_time:
     else:
         breaks = summaries.breaks_between(ptype, data["date"])
         desc = f"Line chart of the share of graded {what} in England that were good or outstanding at each release date."
-        st.altair_chart(charts.trend(data, f"Share of {what} good or outstanding over time", desc, breaks), use_container_width=True)
-        st.caption(desc)
+        web.chart(charts.trend(data, f"Share of {what} good or outstanding over time", desc, breaks), desc)
         for b in breaks.itertuples():
             st.markdown(f"**{b.label} ({b.date:%B %Y}).** {b.explanation}")
-        st.dataframe(data.assign(date=data["date"].dt.strftime("%Y-%m-%d")), hide_index=True, use_container_width=True)
+        st.dataframe(data.assign(date=data["date"].dt.strftime("%Y-%m-%d")), hide_index=True, width="stretch")
 with tab_sub:
     sub = web.query("judgement_counts", release_id=release.id, subtype=subtype, la=None)
     if sub.empty:
@@ -90,4 +86,4 @@ with tab_sub:
         sub["grade"] = sub["grade"].map(lambda g: GRADE_LABELS.get(g, g))
         wide = sub.pivot_table(index="judgement_label", columns="grade", values="n", aggfunc="sum", fill_value=0)
         st.markdown("Providers by grade for each judgement of their latest inspection (judgements that apply to them).")
-        st.dataframe(wide, use_container_width=True)
+        st.dataframe(wide, width="stretch")
