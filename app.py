@@ -2,10 +2,7 @@
 pages/ folder itself, bypassing st.navigation), the shared footer."""
 import streamlit as st
 
-st.set_page_config(page_title="Ofsted inspection outcomes in England", layout="wide",
-                   initial_sidebar_state="expanded", menu_items={"About": "Ofsted inspection outcomes in England: "
-                   "official statistics on inspections of schools, children's social care and local authority services."})
-
+SITE = "Ofsted inspection outcomes in England"
 PAGES = [
     st.Page("views/overview.py", title="Overview", url_path="overview", default=True),
     st.Page("views/provider_types.py", title="Provider types", url_path="provider-types"),
@@ -15,10 +12,15 @@ PAGES = [
     st.Page("views/methodology.py", title="Methodology and about", url_path="methodology"),
 ]
 page = st.navigation(PAGES)
+# Each page gets its own browser title (WCAG 2.4.2), so set_page_config follows the navigation.
+st.set_page_config(page_title=f"{page.title} · {SITE}", layout="wide", initial_sidebar_state="expanded",
+                   menu_items={"About": f"{SITE}: inspection outcomes of schools, children's social care and "
+                               "local authority services."})
 page.run()
 
 st.divider()
-st.caption(
+# Plain text, not st.caption: links in caption grey fall below 4.5:1 contrast.
+st.markdown(
     "Source: Ofsted inspection outcomes, compiled from Ofsted's published files (see Methodology for each release). "
     "Contains public sector information licensed under the "
     "[Open Government Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). "

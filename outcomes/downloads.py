@@ -18,12 +18,13 @@ FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
 def neutralise(value: object) -> object:
     if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        # A negative number is data, not a formula.
-        try:
-            float(value)
-            return value
-        except ValueError:
-            return "'" + value
+        if value.startswith("-"):
+            try:
+                float(value)
+                return value  # a negative number is data, not a formula
+            except ValueError:
+                pass
+        return "'" + value
     return value
 
 

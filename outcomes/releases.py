@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import re
 import tomllib
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -97,6 +98,8 @@ def load_catalogue(path: Path | None = None) -> list[Release]:
             raise CatalogueError(f"{where}: provider_type {entry['provider_type']!r} is not one of {', '.join(PROVIDER_TYPES)}")
         if entry["status"] not in STATUSES:
             raise CatalogueError(f"{where}: status {entry['status']!r} is not one of {', '.join(STATUSES)}")
+        if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", str(entry["id"])):
+            raise CatalogueError(f"{where}: id must be lower-case letters, digits and hyphens (it names a folder and a URL)")
         if entry["id"] in seen:
             raise CatalogueError(f"{where}: id appears twice")
         seen.add(entry["id"])

@@ -82,7 +82,9 @@ class Store:
             cols = ", ".join(f'"{c}" VARCHAR' for c in columns + ["filename"])  # fixed names from the registry
             self.con.execute(f"CREATE TABLE {raw} ({cols})")
         self.con.execute(
-            f"CREATE VIEW {name} AS SELECT *, regexp_extract(filename, '[/\\\\]releases[/\\\\]([^/\\\\]+)[/\\\\]', 1) AS release_id FROM {raw}")
+            # The release id is the folder holding the file (anchored at the end of the path, so a
+            # data folder that itself sits under some "releases" folder still reads right).
+            f"CREATE VIEW {name} AS SELECT *, regexp_extract(filename, '[/\\\\]releases[/\\\\]([^/\\\\]+)[/\\\\][^/\\\\]+$', 1) AS release_id FROM {raw}")
 
     def query(self, name: str, **params) -> pd.DataFrame:
         sql = QUERIES[name]

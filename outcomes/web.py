@@ -62,12 +62,14 @@ def choose(label: str, param: str, options: dict[str, str], default: str, help: 
     """A selectbox whose value lives in the URL (?param=value). An unknown value in the address
     gets a message and the default, never a traceback."""
     wanted = st.query_params.get(param)
-    if wanted is not None and wanted not in options:
+    state_key = f"url_{param}"
+    # Warn about a value that arrived in the address; a value the visitor chose earlier that no
+    # longer applies (a subtype missing from another release) quietly falls back.
+    if wanted is not None and wanted not in options and st.session_state.get(state_key) != wanted:
         st.warning(f"The address asks for {param}={wanted!r}, which is not one of the choices here; "
                    f"showing {options[default]} instead.")
     if wanted not in options:
         wanted = default
-    state_key = f"url_{param}"
     # A changed widget writes the URL in its callback (before this run), so a difference here
     # means the address itself changed: a pasted link or the first load. Follow the address.
     if st.session_state.get(state_key) != wanted:
@@ -79,8 +81,9 @@ def choose(label: str, param: str, options: dict[str, str], default: str, help: 
 
 
 def chart(figure, description: str, **kwargs):
-    """Draw a chart with its one-sentence description as alt text and as a caption beneath it."""
-    event = st.altair_chart(figure, width="stretch", alt=description, **kwargs)
+    """Draw a chart with its one-sentence description beneath it (the chart's own `description`
+    is its accessible name)."""
+    event = st.altair_chart(figure, width="stretch", **kwargs)
     st.caption(description)
     return event
 

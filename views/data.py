@@ -19,7 +19,7 @@ if not types:
 c1, c2, c3, c4 = st.columns(4)
 ptype = web.choose("Provider type", "type", types, next(iter(types)), container=c1, resets=("as_at", "subtype"))
 releases = web.release_options(store.releases_of(ptype))
-as_at = web.choose("As at", "as_at", releases, next(iter(releases)), container=c2, resets=("subtype",))
+as_at = web.choose("As at", "as_at", releases, next(iter(releases)), container=c2)
 release = next(r for r in store.releases_of(ptype) if r.as_at.isoformat() == as_at)
 level = web.choose("Geographic level", "level", LEVEL_LABELS, "local_authority", container=c3)
 subtypes = web.query("subtypes", release_id=release.id)

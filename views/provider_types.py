@@ -16,7 +16,7 @@ if not types:
 c1, c2, c3 = st.columns(3)
 ptype = web.choose("Provider type", "type", types, next(iter(types)), container=c1, resets=("as_at", "subtype"))
 releases = web.release_options(store.releases_of(ptype))
-as_at = web.choose("As at", "as_at", releases, next(iter(releases)), container=c2, resets=("subtype",))
+as_at = web.choose("As at", "as_at", releases, next(iter(releases)), container=c2)
 release = next(r for r in store.releases_of(ptype) if r.as_at.isoformat() == as_at)
 subtypes = web.query("subtypes", release_id=release.id)
 subtype_options = {"All": "All types"} | {s: f"{s} ({n:,})" for s, n in zip(subtypes["provider_subtype"], subtypes["providers"])}
