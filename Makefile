@@ -29,7 +29,12 @@ browser:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "error: could not install chromium (needs root and the Debian mirror): run sudo apt-get install chromium"; exit 2; }; }
 
-test: setup browser
+# axe-core (pinned in package-lock.json) for the accessibility checks in tests/browser.
+node_modules/axe-core/axe.min.js: package.json package-lock.json
+	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js (apt-get install nodejs npm)"; exit 2; }
+	npm ci --no-audit --no-fund --silent
+
+test: setup browser node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
 test-fast: setup
