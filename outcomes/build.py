@@ -27,11 +27,17 @@ READERS: dict[str, str] = {
     "social_care_providers": "social_care_providers:read",
     "la_childrens_services": "la_childrens_services:read",
     "la_childrens_services_overview": "la_childrens_services:read_overview",
+    "la_childrens_services_la_table": "la_childrens_services:read_la_table_2023",
     "area_send": "area_send:read",
     "further_education": "further_education:read",
     "schools_official": "schools:read_official",
     "schools_gias": "schools:read_gias_ratings",
     "schools_history_2018": "schools:read_history_2018",
+}
+
+# The overall-grade and date columns of a cross-check reader's file, as the QA report names them.
+CROSSCHECK_COLUMNS: dict[str, tuple[str, str]] = {
+    "la_childrens_services_la_table": ("Overall effectiveness", "Inspection date"),
 }
 
 # Provider types whose files list inspections rather than one row per provider: the build keeps
@@ -96,6 +102,16 @@ def _resolve_la(register: geography.LaRegister, key: str, value: object, day: dt
     raise ValueError(f"unknown la_key {key!r}")
 
 
+def overall_grade(ptype: str, label: object, start: dt.date | None) -> str | None:
+    """The canonical overall grade of a published label (raises frameworks.UnknownGrade)."""
+    grade = frameworks.grade_of(ptype, label, start)
+    if grade is None and start is not None:
+        fw_id = frameworks.framework_of(ptype, "good", start)
+        if fw_id and not frameworks.FRAMEWORKS[fw_id].has_overall_grade:
+            grade = "no_overall_grade"  # e.g. schools inspected from September 2024
+    return grade
+
+
 def canonical(release: Release, table: SourceTable, register: geography.LaRegister) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame | None, list[Finding]]:
     """Reader rows -> the provider table, the long judgements table and (for dated snapshots)
     every inspection up to the date, with findings."""
@@ -114,14 +130,10 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
         line = int(r["source_row"])
         start = r["inspection_start_date"] if r["inspection_start_date"] is not None and not pd.isna(r["inspection_start_date"]) else None
         try:
-            grade = frameworks.grade_of(ptype, r["overall_published"], start)
+            grade = overall_grade(ptype, r["overall_published"], start)
         except frameworks.UnknownGrade as e:
             findings.append(Finding(rid, HARD, "unknown_grade", f"{e}: use a label of the framework's scale (see the methodology page)", file, line, "overall judgement"))
-            grade = None
-        if grade is None and start is not None:
-            fw_id = frameworks.framework_of(ptype, "good", start)
-            if fw_id and not frameworks.FRAMEWORKS[fw_id].has_overall_grade:
-                grade = "no_overall_grade"  # e.g. schools inspected from September 2024
+            grade = overall_grade(ptype, None, start)
         la = {"new_la_code": None, "old_la_code": None, "la_name": None, "region_code": None, "region_name": None}
         in_england = True
         if table.la_key != "none":
@@ -242,8 +254,94 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
     if table.la_key in ("urn", "ons", "dfe") and release.provider_type in DATED_SNAPSHOT_TYPES:
         covered = providers["new_la_code"].nunique()
         built.findings.append(Finding(release.id, INFO, "coverage", f"{covered} local authorities have an inspection as at {release.as_at}", count=covered))
+    if release.crosscheck is not None:
+        built.findings += run_crosscheck(release, source_dir, register, providers, table)
     built.providers, built.judgements, built.history = providers, judgements, history
     return built
+
+
+def la_key_at(register: geography.LaRegister, code: object, day: dt.date) -> str | None:
+    """The code an LA is compared on at `day`: the version valid then, following a one-to-one code
+    change either way (North Yorkshire E10000023 -> E06000065, Barnsley E08000016 -> E08000038),
+    so that files written before and after a change line up. A split (Cumbria) is left as it is."""
+    if code is None or (isinstance(code, float) and pd.isna(code)) or str(code).strip() == "":
+        return None
+    try:
+        v = register.by_ons(code, day)  # a later code is placed on the version valid at the date
+    except geography.UnknownArea:
+        return str(code)
+    if not v.valid_at(day) and len(v.successors) == 1:
+        succ = register.by_code.get(v.successors[0])
+        if succ is not None and succ.valid_at(day):
+            return succ.ons_code
+    return v.ons_code
+
+
+def run_crosscheck(release: Release, source_dir: Path, register: geography.LaRegister,
+                   providers: pd.DataFrame, table: SourceTable | None = None) -> list[Finding]:
+    """Compare the built providers table with the release's cross-check file, LA by LA.
+
+    Never blocking: a missing file is skipped (INFO), a changed file (sha256) or one that cannot be
+    read is a WARNING, and so is each disagreement (see quality.crosscheck). `table` is what the
+    release's own reader returned: where it is a history, every inspection in it (whatever its date)
+    helps explain a disagreement (e.g. an inspection the cut-off left out).
+    """
+    cc, rid, day = release.crosscheck, release.id, release.as_at
+    path = Path(source_dir) / cc.path
+    name = path.name
+    if not path.exists():
+        return [Finding(rid, INFO, "crosscheck", f"skipped: {cc.path} is not in {source_dir} (put {cc.label} there to "
+                                                 "compare this release with it)", name)]
+    findings: list[Finding] = []
+    if cc.sha256 and sha256_of(path) != cc.sha256:
+        findings.append(Finding(rid, WARNING, "crosscheck_changed",
+                                f"{cc.path} differs from the file catalogued (sha256 {cc.sha256[:12]}...); compared as it is now. "
+                                "If it was revised, update the crosscheck sha256 in data/releases.toml", name))
+    grade_col, date_col = CROSSCHECK_COLUMNS.get(cc.reader, ("overall judgement", "inspection date"))
+    try:
+        theirs_table = reader_for(cc.reader)([path], day)
+    except SourceError as e:
+        findings.append(Finding(rid, WARNING, "crosscheck_error", f"cross-check not run: {e.problem}" + (f". {e.fix}" if e.fix else ""),
+                                Path(e.path).name or name, e.row, e.column or ""))
+        return findings
+    ptype = release.provider_type
+    theirs = []
+    for r in theirs_table.rows.to_dict("records"):
+        line = int(r["source_row"])
+        value = r["la_published"]
+        if theirs_table.la_key == "name" and geography.is_welsh(value):
+            continue
+        start = r["inspection_start_date"] if r["inspection_start_date"] is not None and not pd.isna(r["inspection_start_date"]) else None
+        try:
+            v = _resolve_la(register, theirs_table.la_key, value, day)
+        except (geography.UnknownArea, ValueError) as e:
+            findings.append(Finding(rid, WARNING, "crosscheck_error", f"{value!r}: {e}; this row is not compared", name, line, "local authority"))
+            continue
+        try:
+            grade = overall_grade(ptype, r["overall_published"], start)
+        except frameworks.UnknownGrade as e:
+            findings.append(Finding(rid, WARNING, "crosscheck_error", f"{e}; this row is not compared", name, line, grade_col))
+            continue
+        theirs.append({"key": la_key_at(register, v.ons_code, day), "la_name": r["provider_name"] or v.name,
+                       "overall_grade": grade, "inspection_start_date": start, "source_row": line})
+    theirs = pd.DataFrame(theirs, columns=["key", "la_name", "overall_grade", "inspection_start_date", "source_row"])
+    ours = providers[providers["new_la_code"].notna() & providers["in_england"].astype(bool)].copy()
+    ours["key"] = [la_key_at(register, c, day) for c in ours["new_la_code"]]
+    history = None
+    if table is not None and (table.history or ptype in DATED_SNAPSHOT_TYPES):
+        key_of = dict(zip(ours["urn"].astype(str), ours["key"]))
+        rows = table.rows
+        history = pd.DataFrame({
+            "key": [key_of.get(str(u)) for u in rows["urn"]],
+            "inspection_start_date": rows["inspection_start_date"], "publication_date": rows["publication_date"],
+            "overall_grade": [_grade_or_none(ptype, g, d) for g, d in zip(rows["overall_published"], rows["inspection_start_date"])],
+        })
+        history = history[history["key"].notna()]
+    compiled = " compiled from Ofsted's reports" if release.status == "management_information" else ""
+    authority = f"{cc.label} is the authority (this release is {release.status_label.lower()}{compiled})."
+    findings += quality.crosscheck(rid, ours, theirs, file=name, label=cc.label, as_at=day, cutoff_days=release.cutoff_days,
+                                   authority=authority, grade_column=grade_col, date_column=date_col, history=history)
+    return findings
 
 
 def write_release(built: BuiltRelease, data_dir: Path) -> Path:
@@ -261,6 +359,7 @@ def write_release(built: BuiltRelease, data_dir: Path) -> Path:
     meta = {"id": r.id, "version": r.version, "provider_type": r.provider_type, "as_at": r.as_at.isoformat(),
             "built_at": dt.datetime.now(settings.LONDON).isoformat(timespec="seconds"),
             "sources": [{"path": s.path, "sha256": s.sha256} for s in r.sources],
+            "crosscheck": {"reader": r.crosscheck.reader, "path": r.crosscheck.path, "sha256": r.crosscheck.sha256} if r.crosscheck else None,
             "rows": len(built.providers)}
     (tmp / "release.json").write_text(json.dumps(meta, indent=2), encoding="utf-8")
     (tmp / "qa_report.csv").write_text(quality.report_csv(built.findings), encoding="utf-8")

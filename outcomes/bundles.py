@@ -76,3 +76,20 @@ def reproduce_pandas(release: Release, subtype: str | None) -> str:
             f"graded = counts[[c for c in {sorted(GRADED)!r} if c in counts]].sum(axis=1)\n"
             f"good = counts[[c for c in ['outstanding', 'good'] if c in counts]].sum(axis=1)\n"
             f"pct_good_or_outstanding = (100 * good / graded).round(1)")
+
+
+def reproduce_markdown(release: Release, level: str, subtype: str | None = None, la: str | None = None,
+                       region: str | None = None) -> str:
+    """How to rebuild a table: the command that writes it, then SQL and pandas over the release zip."""
+    cmd = (f"python -m outcomes export --provider-type {release.provider_type} --as-at {release.as_at} --level {level}"
+           + (f' --subtype "{subtype}"' if subtype else "") + " --out table.csv")
+    keep = ""
+    if la:
+        keep = f"Then keep the row where `new_la_code` is `{la}`."
+    elif region:
+        keep = f"Then keep the rows where `region_code` is `{region}`."
+    return "\n\n".join(x for x in [
+        "The same table from the command line:", f"```bash\n{cmd}\n```", keep,
+        "Or from the provider-level file in the release zip (Download data page), with DuckDB:",
+        f"```sql\n{reproduce_sql(release, subtype)}\n```", "or pandas:", f"```python\n{reproduce_pandas(release, subtype)}\n```",
+    ] if x)

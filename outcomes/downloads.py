@@ -54,6 +54,16 @@ def metadata_for(frame: pd.DataFrame) -> pd.DataFrame:
                                         "old_la_code", "la_name")]))
 
 
+def trend_frames(store: Store, release: Release, subtype: str | None = None, la: str | None = None,
+                 region: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """A trend's tidy rows (every release of the series) in their published form, and metadata."""
+    from outcomes.summaries import trend_table
+
+    data = trend_table(store, release, subtype, la, region)
+    data = published(data, "local_authority" if la else "regional") if not data.empty else data
+    return data, metadata_for(data)
+
+
 def export_frames(store: Store, release: Release, level: str, subtype: str | None = None,
                   region: str | None = None, la: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The tidy data and metadata frames of a view: the single code path for screen and CSV."""
@@ -61,4 +71,17 @@ def export_frames(store: Store, release: Release, level: str, subtype: str | Non
         data = provider_table(store, release, subtype, la)
     else:
         data = published(grade_table(store, release, level, subtype, region, la), level)
+    return data, metadata_for(data)
+
+
+def view_frames(store: Store, releases: list[Release], level: str, subtype: str | None = None,
+                las: list[str] | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The data page's table: each release's export table, stacked, filtered to the chosen LAs."""
+    frames = []
+    for r in releases:
+        data, _ = export_frames(store, r, level, subtype)
+        if las and "new_la_code" in data:
+            data = data[data["new_la_code"].isin(las)]
+        frames.append(data)
+    data = pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
     return data, metadata_for(data)

@@ -168,3 +168,136 @@ def validate_fields(release_id: str, frame: pd.DataFrame, columns: list[str], fi
             out.append(Finding(release_id, HARD, "field_check", f"{case.check}: value {case.failure_case!r}", file, row, str(case.column)))
         return out
     return []
+
+
+# --- cross-check against an independent published table --------------------------------------
+
+CROSSCHECK_MATCH_DAYS = 7  # two start dates this close are taken as the same inspection
+CROSSCHECK_REPORT_DAYS = 120  # an inspection without a start date is matched by a publication this soon after
+
+
+def _day(v: object) -> dt.date | None:
+    if v is None or (not isinstance(v, str) and pd.isna(v)):
+        return None
+    if isinstance(v, pd.Timestamp):
+        return v.date()
+    if isinstance(v, dt.datetime):
+        return v.date()
+    if isinstance(v, dt.date):
+        return v
+    return pd.Timestamp(v).date()
+
+
+def _grade(v: object) -> str | None:
+    return None if v is None or (not isinstance(v, str) and pd.isna(v)) else str(v)
+
+
+def _same_inspection(start: dt.date | None, pub: dt.date | None, their_start: dt.date | None) -> bool:
+    """Our row and theirs describe the same inspection: start dates within a week or, where ours has
+    no start date, a report published within CROSSCHECK_REPORT_DAYS after their start."""
+    if their_start is None:
+        return False
+    if start is not None:
+        return abs((start - their_start).days) <= CROSSCHECK_MATCH_DAYS
+    return pub is not None and their_start <= pub <= their_start + dt.timedelta(days=CROSSCHECK_REPORT_DAYS)
+
+
+def _fmt(grade: str | None, start: dt.date | None, pub: dt.date | None = None) -> str:
+    when = f"inspection started {start}" if start else "no inspection start date"
+    if pub:
+        when += f", published {pub}"
+    return f"{grade or 'no grade'} ({when})"
+
+
+def _likely_cause(o: dict, t: dict, history: pd.DataFrame | None, as_at: dt.date, limit: dt.date, label: str) -> str:
+    """Why ours and theirs differ, as far as the dates and our full source tell."""
+    o_start, o_pub, t_start = o["start"], o["pub"], t["start"]
+    if t_start is not None and t_start > as_at:
+        return f"their inspection started after this release's date {as_at} (the table is dated later than the release): not an error in either"
+    if _same_inspection(o_start, o_pub, t_start):
+        if o["grade"] == "not_known":
+            return "the same inspection: our source could not read its grade, " + label + " gives it"
+        if o["grade"] != t["grade"]:
+            return "the same inspection with a different grade: check the report"
+        if o_start is None:
+            return f"the same inspection: our source has no start date for it (the build placed it by its publication date {o_pub})"
+        return "the same inspection, dated differently: check the report"
+    if history is not None and len(history):
+        for h in history.to_dict("records"):
+            h_start, h_pub = _day(h["inspection_start_date"]), _day(h["publication_date"])
+            if not _same_inspection(h_start, h_pub, t_start):
+                continue
+            if h_pub is not None and h_pub > limit:
+                return (f"our source has their inspection (started {h_start}, {h['overall_grade']}) but its report was published "
+                        f"{h_pub}, after this release's cut-off {limit}, so the build kept the one before: caused by our cut-off")
+            return (f"our source has their inspection (started {h_start}, published {h_pub}, {h['overall_grade']}) "
+                    "but the build kept another: check the build's date selection")
+    if o_start is not None and t_start is not None and o_start > t_start:
+        return f"ours is a later inspection than theirs: {label} may be out of date"
+    return "our source does not hold their inspection"
+
+
+def crosscheck(release_id: str, ours: pd.DataFrame, theirs: pd.DataFrame, *, file: str, label: str,
+               as_at: dt.date, cutoff_days: int, authority: str, grade_column: str = "overall judgement",
+               date_column: str = "inspection date", history: pd.DataFrame | None = None) -> list[Finding]:
+    """Compare a built release with an independent table, one row per local authority on each side.
+
+    `ours` and `theirs` have columns key (the LA's code, resolved through the LA register on the
+    release date), la_name, overall_grade (canonical) and inspection_start_date; `ours` also
+    publication_date, `theirs` source_row. `history` (key, inspection_start_date, publication_date,
+    overall_grade: every inspection our source holds, whatever its date) explains disagreements.
+
+    Never blocking: one INFO summary, one WARNING per LA whose grade differs ("crosscheck_grade")
+    and per LA whose grade agrees but start date differs ("crosscheck_date"), naming the
+    cross-check file, its row and column.
+    """
+    out: list[Finding] = []
+    for side, frame in (("ours", ours), ("theirs", theirs)):
+        dup = frame["key"][frame["key"].duplicated()]
+        if len(dup):
+            out.append(Finding(release_id, WARNING, "crosscheck_error",
+                               f"{len(dup)} local authorities appear more than once in {side} ({', '.join(sorted(set(dup))[:5])}); "
+                               "the first row of each is compared", file if side == "theirs" else ""))
+    o_by = {}
+    for r in ours.to_dict("records"):
+        o_by.setdefault(r["key"], {"name": r["la_name"], "grade": _grade(r["overall_grade"]),
+                                   "start": _day(r["inspection_start_date"]), "pub": _day(r.get("publication_date"))})
+    t_by = {}
+    for r in theirs.to_dict("records"):
+        t_by.setdefault(r["key"], {"name": r["la_name"], "grade": _grade(r["overall_grade"]),
+                                   "start": _day(r["inspection_start_date"]), "row": int(r["source_row"])})
+    both = [k for k in t_by if k in o_by]
+    only_ours = sorted(o_by[k]["name"] or k for k in o_by if k not in t_by)
+    only_theirs = sorted(t_by[k]["name"] or k for k in t_by if k not in o_by)
+    limit = as_at + dt.timedelta(days=cutoff_days)
+    grade_agree = date_agree = later = 0
+    for k in sorted(both, key=lambda k: t_by[k]["row"]):
+        o, t = o_by[k], t_by[k]
+        same_grade, same_date = o["grade"] == t["grade"], o["start"] == t["start"]
+        grade_agree += same_grade
+        date_agree += same_date
+        later += t["start"] is not None and t["start"] > as_at
+        if same_grade and same_date:
+            continue
+        hist = history[history["key"] == k] if history is not None else None
+        cause = _likely_cause(o, t, hist, as_at, limit, label)
+        what = "overall grade differs" if not same_grade else "grade agrees but inspection start date differs"
+        out.append(Finding(
+            release_id, WARNING, "crosscheck_grade" if not same_grade else "crosscheck_date",
+            f"{o['name'] or t['name']} ({k}): {what}: ours {_fmt(o['grade'], o['start'], o['pub'])}, "
+            f"{label} {_fmt(t['grade'], t['start'])}. Likely cause: {cause}. {authority}",
+            file, t["row"], grade_column if not same_grade else date_column))
+
+    def names(xs: list[str]) -> str:
+        return f" ({', '.join(xs[:10])}{', ...' if len(xs) > 10 else ''})" if xs else ""
+
+    m = len(both)
+    summary = (f"{label} ({file}): overall grade agrees for {grade_agree} of {m} local authorities held in both; "
+               f"{len(only_ours)} only in ours{names(only_ours)}, {len(only_theirs)} only in theirs{names(only_theirs)}. "
+               f"Inspection start date agrees for {date_agree} of {m}.")
+    if later:
+        summary += (f" {later} of their inspections started after {as_at}: the table is dated later than this release, "
+                    "so those local authorities cannot agree on this date.")
+    summary += f" Disagreements are warnings to review, not blocks; where they differ, check ours first: {authority}"
+    out.insert(0, Finding(release_id, INFO, "crosscheck", summary, file, count=grade_agree))
+    return out

@@ -32,6 +32,24 @@ class SourceFile:
 
 
 @dataclass(frozen=True)
+class Crosscheck:
+    """An independent published table the built release is compared with after it builds.
+
+    `reader` names a reader in outcomes.build.READERS; `path` is relative to the source folder.
+    A cross-check never blocks publication: disagreements are warnings for a person to judge,
+    a missing file is skipped, a changed file (sha256) is a warning.
+    """
+    reader: str
+    path: str
+    sha256: str = ""
+    title: str = ""  # how the QA report names the table, e.g. "Ofsted's 2023 LA-level table"
+
+    @property
+    def label(self) -> str:
+        return self.title or Path(self.path).name
+
+
+@dataclass(frozen=True)
 class Release:
     id: str
     title: str
@@ -50,6 +68,7 @@ class Release:
     notes: str = ""
     revisions: tuple[str, ...] = field(default_factory=tuple)
     supersedes: str = ""  # a release of the same type and date this one replaces when it is built
+    crosscheck: Crosscheck | None = None  # an independent table to compare the built release with
 
     @property
     def status_label(self) -> str:
@@ -103,6 +122,7 @@ def load_catalogue(path: Path | None = None) -> list[Release]:
         if entry["id"] in seen:
             raise CatalogueError(f"{where}: id appears twice")
         seen.add(entry["id"])
+        crosscheck = _crosscheck(entry.get("crosscheck"), where)
         out.append(Release(
             id=entry["id"], title=entry["title"], provider_type=entry["provider_type"],
             as_at=entry["as_at"] if isinstance(entry["as_at"], dt.date) else dt.date.fromisoformat(entry["as_at"]),
@@ -112,9 +132,32 @@ def load_catalogue(path: Path | None = None) -> list[Release]:
             source_publication=entry.get("source_publication", ""), source_published=str(entry.get("source_published", "")),
             next_update=entry.get("next_update", ""), cutoff_days=int(entry.get("cutoff_days", 30)),
             notes=entry.get("notes", ""), revisions=tuple(entry.get("revisions", ())),
-            supersedes=entry.get("supersedes", ""),
+            supersedes=entry.get("supersedes", ""), crosscheck=crosscheck,
         ))
     return out
+
+
+_CROSSCHECK_KEYS = {"reader", "path", "sha256", "title"}
+
+
+def _crosscheck(value: object, where: str) -> Crosscheck | None:
+    """`crosscheck = { reader = "...", path = "...", sha256 = "..." }` (title optional)."""
+    if value is None:
+        return None
+    if not isinstance(value, dict):
+        raise CatalogueError(f"{where}: crosscheck must be a table: {{ reader = \"...\", path = \"...\", sha256 = \"...\" }}")
+    unknown = set(value) - _CROSSCHECK_KEYS
+    if unknown:
+        raise CatalogueError(f"{where}: crosscheck has unknown key(s) {', '.join(sorted(unknown))}; "
+                             f"allowed: {', '.join(sorted(_CROSSCHECK_KEYS))}")
+    for key in ("reader", "path"):
+        if not str(value.get(key, "")).strip():
+            raise CatalogueError(f"{where}: crosscheck is missing '{key}'")
+    from outcomes.build import READERS  # here, not at the top: outcomes.build imports this module
+
+    if value["reader"] not in READERS:
+        raise CatalogueError(f"{where}: crosscheck reader {value['reader']!r} is not one of {', '.join(READERS)}")
+    return Crosscheck(str(value["reader"]), str(value["path"]), str(value.get("sha256", "")), str(value.get("title", "")))
 
 
 def visible(releases: list[Release], now: dt.datetime | None = None) -> list[Release]:

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from outcomes.fields import GEOGRAPHY_COLUMNS
 from outcomes.frameworks import breaks_for
 from outcomes.releases import Release
 from outcomes.store import Store
@@ -23,26 +24,39 @@ def series_releases(store: Store, release: Release) -> list[Release]:
     return [r for r in store.releases_of(release.provider_type) if r.reader == release.reader]
 
 
+def trend_table(store: Store, release: Release, subtype: str | None = None, la: str | None = None,
+                region: str | None = None) -> pd.DataFrame:
+    """The tidy rows behind a trend: England (and a region and an LA when given) at each release
+    of the series. The chart and the download are both drawn from this one frame."""
+    frames = []
+    for r in series_releases(store, release):
+        frames.append(grade_table(store, r, "national", subtype))
+        if region:
+            frames.append(grade_table(store, r, "regional", subtype, region=region))
+        if la:
+            frames.append(grade_table(store, r, "local_authority", subtype, la=la))
+    frames = [f for f in frames if not f.empty]
+    if not frames:
+        return pd.DataFrame()
+    out = pd.concat(frames, ignore_index=True)
+    # Rows of several levels share one table: every geography column is present (EES standard).
+    geo = [c for c in GEOGRAPHY_COLUMNS if c in out or la or region]
+    return out.reindex(columns=geo + [c for c in out.columns if c not in GEOGRAPHY_COLUMNS])
+
+
 def trend(store: Store, release: Release, subtype: str | None = None, la: str | None = None,
           region: str | None = None) -> pd.DataFrame:
-    """Share good or outstanding for England (and an LA / region when given) at each release date."""
-    rows = []
-    for r in series_releases(store, release):
-        nat = grade_table(store, r, "national", subtype)
-        if nat.empty or "pct_good_or_outstanding" not in nat:
-            continue
-        rows.append({"date": pd.Timestamp(r.as_at), "value": nat["pct_good_or_outstanding"].iloc[0], "series": "England", "graded": nat["graded"].iloc[0]})
-        if region:
-            reg = grade_table(store, r, "regional", subtype, region=region)
-            if len(reg):
-                rows.append({"date": pd.Timestamp(r.as_at), "value": reg["pct_good_or_outstanding"].iloc[0],
-                             "series": reg["region_name"].iloc[0], "graded": reg["graded"].iloc[0]})
-        if la:
-            t = grade_table(store, r, "local_authority", subtype, la=la)
-            if len(t):
-                rows.append({"date": pd.Timestamp(r.as_at), "value": t["pct_good_or_outstanding"].iloc[0],
-                             "series": t["la_name"].iloc[0], "graded": t["graded"].iloc[0]})
-    return pd.DataFrame(rows, columns=["date", "value", "series", "graded"])
+    """Chart form of trend_table: date, value (share good or outstanding), series, graded."""
+    t = trend_table(store, release, subtype, la, region)
+    if t.empty or "pct_good_or_outstanding" not in t:
+        return pd.DataFrame(columns=["date", "value", "series", "graded"])
+    series = pd.Series("England", index=t.index)
+    if "region_name" in t:
+        series = series.mask(t["geographic_level"] == "Regional", t["region_name"])
+    if "la_name" in t:
+        series = series.mask(t["geographic_level"] == "Local authority", t["la_name"])
+    return pd.DataFrame({"date": pd.to_datetime(t["time_period"], format="%Y%m%d"), "value": t["pct_good_or_outstanding"],
+                         "series": series, "graded": t["graded"]})
 
 
 def breaks_between(provider_type: str, dates: pd.Series) -> pd.DataFrame:
@@ -105,3 +119,24 @@ def _la_level_sentence(la_name: str, la, eng, release: Release) -> str:
     share = eng.get("pct_good_or_outstanding")
     tail = f"; {share:.1f}% of local authorities in England were good or outstanding" if pd.notna(share) else ""
     return f"{la_name}'s children's services were judged {words} at their latest inspection as at {when}{tail}."
+
+
+def neighbours(store: Store, codes: list[str]) -> pd.DataFrame:
+    """An LA and its statistical neighbours side by side: latest ILACS grade and children's homes share."""
+    from outcomes.frameworks import GRADE_LABELS
+
+    lookup = store.la_lookup().set_index("new_la_code")
+    ilacs, homes = store.latest("la_childrens_services"), store.latest("social_care_provider")
+    grades = store.query("provider_rows", release_id=ilacs.id, subtype=None, la=None) if ilacs else pd.DataFrame()
+    shares = grade_table(store, homes, "local_authority", "Children's home") if homes else pd.DataFrame()
+    rows = []
+    for c in codes:
+        g = grades[grades["new_la_code"] == c] if len(grades) else grades
+        h = shares[shares["new_la_code"] == c] if len(shares) else shares
+        rows.append({
+            "la_name": lookup["la_name"].get(c, c), "new_la_code": c,
+            "Children's services (latest overall)": GRADE_LABELS.get(g["overall_grade"].iloc[0], "not graded") if len(g) else "not held",
+            "Inspection started": pd.Timestamp(g["inspection_start_date"].iloc[0]).strftime("%d %b %Y") if len(g) and pd.notna(g["inspection_start_date"].iloc[0]) else "",
+            "Children's homes good or outstanding (%)": h["pct_good_or_outstanding"].iloc[0] if len(h) and h["graded"].iloc[0] >= 3 else None,
+        })
+    return pd.DataFrame(rows)

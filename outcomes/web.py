@@ -45,6 +45,26 @@ def trend(release_id: str, subtype: str | None, la: str | None = None, region: s
     return summaries.trend(s, s.release(release_id), subtype, la, region)
 
 
+@st.cache_data(show_spinner=False, max_entries=128)
+def view_frames(release_ids: tuple[str, ...], level: str, subtype: str | None, las: tuple[str, ...]):
+    s = store()
+    return downloads.view_frames(s, [s.release(r) for r in release_ids], level, subtype, list(las))
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def release_zip(release_id: str) -> bytes:
+    from outcomes import bundles
+
+    s = store()
+    return bundles.release_zip(s, s.release(release_id))
+
+
+@st.cache_data(show_spinner=False, max_entries=256)
+def trend_frames(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None):
+    s = store()
+    return downloads.trend_frames(s, s.release(release_id), subtype, la, region)
+
+
 @st.cache_data(show_spinner=False, max_entries=256)
 def query(name: str, **params) -> pd.DataFrame:
     return store().query(name, **params)
@@ -80,6 +100,28 @@ def choose(label: str, param: str, options: dict[str, str], default: str, help: 
     return value
 
 
+def _many_to_url(param: str, state_key: str) -> None:
+    st.query_params[param] = ",".join(st.session_state[state_key])
+
+
+def choose_many(label: str, param: str, options: dict[str, str], default: list[str], help: str | None = None,
+                container=st, placeholder: str = "All") -> list[str]:
+    """A multiselect whose values live in the URL as a comma-separated list (?la=E08000035,E08000036)."""
+    raw = st.query_params.get(param)
+    wanted = [v for v in raw.split(",") if v] if raw is not None else list(default)
+    unknown = [v for v in wanted if v not in options]
+    state_key = f"url_{param}"
+    if unknown and st.session_state.get(state_key) != wanted:
+        st.warning(f"The address asks for {param}={','.join(unknown)!r}, not among the choices here; left out.")
+    wanted = [v for v in wanted if v in options]
+    if st.session_state.get(state_key) != wanted:
+        st.session_state[state_key] = wanted
+    values = container.multiselect(label, list(options), format_func=options.get, key=state_key, help=help,
+                                   placeholder=placeholder, on_change=_many_to_url, args=(param, state_key))
+    st.query_params[param] = ",".join(values)
+    return values
+
+
 def chart(figure, description: str, **kwargs):
     """Draw a chart with its one-sentence description beneath it (the chart's own `description`
     is its accessible name)."""
@@ -113,13 +155,79 @@ def release_caption(release: Release) -> str:
     return " · ".join(bits)
 
 
-def download(frame: pd.DataFrame, meta: pd.DataFrame, name: str, key: str) -> None:
-    """'Download this table': the CSV of exactly the frame shown, and its metadata file."""
-    c1, c2 = st.columns(2)
-    c1.download_button("Download this table (CSV)", downloads.to_csv_bytes(frame), file_name=f"{name}.csv",
+def download(frame: pd.DataFrame, meta: pd.DataFrame, name: str, key: str, reproduce: str = "") -> None:
+    """'Download this table': the CSV of exactly the frame shown, its metadata file, and how to
+    rebuild it. The byte order mark is on by default so Excel reads the file as UTF-8."""
+    c1, c2, c3 = st.columns([2, 2, 1])
+    bom = c3.checkbox("For Excel", value=True, key=f"bom_{key}",
+                      help="Adds a UTF-8 byte order mark so Excel shows accents and symbols correctly. "
+                           "Untick for tools that do not expect one.")
+    c1.download_button("Download this table (CSV)", downloads.to_csv_bytes(frame, excel_bom=bom), file_name=f"{name}.csv",
                        mime="text/csv", key=f"dl_{key}", width="stretch")
-    c2.download_button("Metadata for this table (CSV)", downloads.to_csv_bytes(meta), file_name=f"{name}.meta.csv",
-                       mime="text/csv", key=f"dlm_{key}", width="stretch")
+    c2.download_button("Metadata for this table (CSV)", downloads.to_csv_bytes(meta, excel_bom=bom),
+                       file_name=f"{name}.meta.csv", mime="text/csv", key=f"dlm_{key}", width="stretch")
+    if reproduce:
+        with st.expander("Reproduce this table"):
+            st.markdown(reproduce)
+
+
+def tidy_table(release: Release, level: str, subtype: str | None = None, region: str | None = None,
+               la: str | None = None, key: str = "") -> pd.DataFrame:
+    """Show a tidy table with its downloads and 'reproduce this': one call, one code path."""
+    from outcomes import bundles
+
+    shown, meta = export_frames(release.id, level, subtype, region, la)
+    table(shown)
+    name = "-".join(x for x in (release.id, level, subtype and subtype.lower().replace(" ", "-").replace("'", ""), region, la) if x)
+    download(shown, meta, name, key or name, bundles.reproduce_markdown(release, level, subtype, la, region))
+    return shown
+
+
+def trend_download(release: Release, subtype: str | None = None, la: str | None = None, region: str | None = None,
+                   key: str = "trend") -> None:
+    """The tidy rows behind a trend chart, shown and downloadable."""
+    shown, meta = trend_frames(release.id, subtype, la, region)
+    if shown.empty:
+        return
+    table(shown)
+    download(shown, meta, f"{release.provider_type}-trend" + (f"-{la}" if la else ""), key,
+             "Each row is one release's figures, as exported for that release by "
+             f"`python -m outcomes export --provider-type {release.provider_type} --as-at DATE --level LEVEL`.")
+
+
+def area_map(release: Release, subtype: str | None, measure: str, level: str = "local_authority",
+             key: str = "map", region: str | None = None, highlight: str | None = None):
+    """A choropleth of one measure with its boundary note. Clicking an LA opens its profile.
+
+    Returns the view (one row per shape) so the page can show the same figures as a table.
+    """
+    from outcomes import mapping, maps
+
+    table = grade_table(release.id, level, subtype, region)
+    if table.empty:
+        st.info("This release has no local authority breakdown to map.")
+        return None
+    rows = query("provider_rows", release_id=release.id, subtype=subtype, la=None) if measure == "judgement" else None
+    view = mapping.map_values(table, level, measure, rows)
+    shape_level = "la" if level == "local_authority" else "region"
+    blank = [] if region else view.attrs.get("blank_codes", [])
+    features = maps.load_shapes(shape_level, list(view["code"]) + blank)
+    what = summaries.plural(subtype, release.provider_type_label)
+    title = mapping.title(measure, what, release, view)
+    order = mapping.category_order(view) if measure == "judgement" else None
+    names = mapping.measures(release.provider_type)
+    figure = maps.choropleth(features, view, "code", "value", title, kind=mapping.KINDS[measure], category_order=order,
+                             category_colours=mapping.category_colours(order) if order else None,
+                             tooltip_cols=[("count_label", "Providers")], legend_title=names.get(measure, measure),
+                             area_label="Local authority" if level == "local_authority" else "Region",
+                             height=420 if region else 560)
+    event = chart(figure, f"Map: {title}. {mapping.legend_words(measure, view).replace('**', '')}",
+                  on_select="rerun", selection_mode="la", key=key)
+    st.caption(maps.map_note(view["code"], level=shape_level))
+    clicked = mapping.clicked_code(event)
+    if clicked and level == "local_authority" and clicked != highlight:
+        st.switch_page("views/la_profile.py", query_params={"la": mapping.profile_code(clicked)})
+    return view
 
 
 def no_data(what: str) -> None:

@@ -1,4 +1,4 @@
-"""Download data: pick a release, level and filters, preview, download; whole releases as zip."""
+"""Download data: pick releases, level, areas and measures, preview, download; whole releases as zip."""
 import streamlit as st
 
 from outcomes import bundles, fields, web
@@ -8,47 +8,56 @@ from outcomes.tables import LEVEL_LABELS
 st.title("Download data")
 st.markdown("Every table here is tidy data in the [Explore Education Statistics open data standard]"
             "(https://dfe-analytical-services.github.io/analysts-guide/statistics-production/ud.html): one row per "
-            "area, with a metadata file describing each column. Files are UTF-8 with a byte order mark so Excel "
-            "reads them correctly; dates are ISO (YYYY-MM-DD).")
+            "area and release, with a metadata file describing each column. Dates are ISO (YYYY-MM-DD).")
 store = web.store()
 types = {t: l for t, l in PROVIDER_TYPES.items() if store.releases_of(t)}
 if not types:
     web.no_data("releases")
     st.stop()
 
-c1, c2, c3, c4 = st.columns(4)
-ptype = web.choose("Provider type", "type", types, next(iter(types)), container=c1, resets=("as_at", "subtype"))
-releases = web.release_options(store.releases_of(ptype))
-as_at = web.choose("As at", "as_at", releases, next(iter(releases)), container=c2)
-release = next(r for r in store.releases_of(ptype) if r.as_at.isoformat() == as_at)
+c1, c2, c3 = st.columns(3)
+ptype = web.choose("Provider type", "type", types, next(iter(types)), container=c1, resets=("as_at", "subtype", "la", "measures"))
+options = web.release_options(store.releases_of(ptype))
+chosen = web.choose_many("Releases (as at)", "as_at", options, [next(iter(options))], container=c2, placeholder="Choose releases")
 level = web.choose("Geographic level", "level", LEVEL_LABELS, "local_authority", container=c3)
-subtypes = web.query("subtypes", release_id=release.id)
+releases = [r for r in store.releases_of(ptype) if r.as_at.isoformat() in chosen]
+if not releases:
+    st.info("Choose at least one release.")
+    st.stop()
+subtypes = web.query("subtypes", release_id=releases[0].id)
+c4, c5, c6 = st.columns(3)
 subtype_key = web.choose("Subtype", "subtype", {"All": "All types"} | {s: s for s in subtypes["provider_subtype"]}, "All", container=c4)
 subtype = None if subtype_key == "All" else subtype_key
-st.markdown(web.release_caption(release))
+lookup = web.query("la_lookup")
+las = {}
+if level in ("local_authority", "provider"):
+    las = web.choose_many("Local authorities", "la", dict(zip(lookup["new_la_code"], lookup["la_name"])), [], container=c5,
+                          placeholder="All local authorities")
+frame, meta = web.view_frames(tuple(r.id for r in releases), level, subtype, tuple(las))
+indicators = [c for c in frame.columns if c in fields.FIELDS and fields.FIELDS[c].role == "indicator"]
+measures = web.choose_many("Measures", "measures", {c: fields.label(c) for c in indicators}, [], container=c6,
+                           placeholder="All measures") if indicators else []
+if measures:
+    frame = frame[[c for c in frame.columns if c not in indicators or c in measures]]
+    meta = meta[meta["col_name"].isin(frame.columns)]
+for r in releases:
+    st.markdown(web.release_caption(r))
 
-frame, meta = web.export_frames(release.id, level, subtype)
-st.markdown(f"**{len(frame):,} rows**, {len(frame.columns)} columns. Preview of the first 500:")
+st.markdown(f"**{len(frame):,} rows**, {len(frame.columns)} columns" + (" (first 500 shown)" if len(frame) > 500 else "") + ".")
 web.table(frame.head(500))
-web.download(frame, meta, f"{release.id}-{level}" + (f"-{subtype_key}" if subtype else ""), "data")
-
-with st.expander("Reproduce this table"):
-    st.markdown("With the release zip below unpacked, either of these rebuilds the provider-level table this view is "
-                "aggregated from:")
-    st.code(bundles.reproduce_sql(release, subtype), language="sql")
-    st.code(bundles.reproduce_pandas(release, subtype), language="python")
-    st.markdown("The same table from the command line:")
-    st.code(f"python -m outcomes export --provider-type {ptype} --as-at {as_at} --level {level}"
-            + (f" --subtype \"{subtype}\"" if subtype else "") + " --out table.csv", language="bash")
+name = f"{ptype}-{level}-" + "_".join(chosen) + (f"-{subtype_key}" if subtype else "")
+web.download(frame, meta, name.lower().replace(" ", "-").replace("'", ""), "data",
+             bundles.reproduce_markdown(releases[0], level, subtype) if len(releases) == 1 and not las else
+             "Each release's rows are its `python -m outcomes export` table, filtered to the areas chosen.")
 
 st.header("Whole release")
-st.markdown("A zip of the release: tidy data at every level, provider-level data, metadata, data guidance, "
+st.markdown("A zip of one release: tidy data at every level, provider-level data, metadata, data guidance, "
             "the QA report and the licence.")
-st.download_button(f"Download {release.title} (zip)", bundles.release_zip(store, release),
-                   file_name=f"{release.id}.zip", mime="application/zip", key="zip")
+for release in releases:
+    st.download_button(f"Download {release.title} (zip)", web.release_zip(release.id), file_name=f"{release.id}.zip",
+                       mime="application/zip", key=f"zip_{release.id}")
 
 st.header("Data guidance")
-guidance = bundles.guidance_frame()
-st.dataframe(guidance, hide_index=True, width="stretch")
+st.dataframe(bundles.guidance_frame(), hide_index=True, width="stretch")
 st.markdown("**Symbols used in the tables**")
 st.markdown("\n".join(f"- `{k}`: {v}" for k, v in fields.SYMBOLS.items()))

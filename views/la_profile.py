@@ -100,19 +100,22 @@ for ptype, type_label, release, subtype, la_code, comp in blocks:
     desc = (f"Bar chart comparing the share good or outstanding in {la_name} with its region and England ({rank}; "
             "rank 1 is the highest share, tied authorities share a rank).")
     web.chart(charts.comparison(frame, f"{la_name}: {frame['value'].iloc[0]:.1f}% good or outstanding, {rank}", desc), desc)
-    shown, meta = web.export_frames(release.id, "local_authority", subtype, la=la_code)
-    web.table(shown)
-    web.download(shown, meta, f"{release.id}-{la_code}", f"la_{ptype}")
+    web.tidy_table(release, "local_authority", subtype, la=la_code, key=f"la_{ptype}")
+    trend = web.trend(release.id, subtype, la_code, chosen["region_code"])
+    if trend["date"].nunique() > 1:
+        what = summaries.plural(subtype, release.provider_type_label)
+        desc = f"Line chart of the share of {what} good or outstanding in {la_name}, its region and England at each release."
+        web.chart(charts.trend(trend, f"{what.capitalize()} good or outstanding over time: {la_name}, region and England", desc,
+                               summaries.breaks_between(ptype, trend["date"])), desc)
+        st.caption("Years before a reorganisation show the authority of that time where its area was the same "
+                   "(for example North Yorkshire's pre-2023 code); a split authority's earlier figures are on its own profile.")
+        web.trend_download(release, subtype, la_code, chosen["region_code"], key=f"trend_{ptype}")
+    with st.expander(f"Map of {chosen['region_name']}"):
+        web.area_map(release, subtype, "pct_good_or_outstanding", region=chosen["region_code"], highlight=la_code, key=f"map_{ptype}")
 
 neighbours = [c for c in (chosen["stat_neighbours"] or "").split(",") if c]
-if neighbours and ilacs is not None:
+if neighbours:
     st.subheader("Statistical neighbours")
-    st.caption("The ten authorities most similar to this one (DfE children's services statistical neighbours).")
-    latest_ilacs = web.export_frames(ilacs.id, "provider", None)[0]
-    rows = []
-    for c in [code] + neighbours:
-        r = latest_ilacs[latest_ilacs["new_la_code"] == c]
-        rows.append({"Local authority": names.get(c, c), "Children's services (latest overall)":
-                     GRADE_LABELS.get(r["overall_grade"].iloc[0], "—") if len(r) else "—",
-                     "Inspected": r["inspection_start_date"].iloc[0] if len(r) else ""})
-    st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch")
+    st.caption("The ten authorities most similar to this one (DfE children's services statistical neighbours), "
+               "with their latest children's services judgement and share of children's homes good or outstanding.")
+    web.table(summaries.neighbours(store, [code] + neighbours))

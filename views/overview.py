@@ -1,4 +1,5 @@
 """Overview: the headline for each provider type, and the trend with framework breaks."""
+import pandas as pd
 import streamlit as st
 
 from outcomes import charts, summaries, web
@@ -49,8 +50,6 @@ if ch:
 if la:
     frames.append(web.trend(la.id, None).assign(series="Local authority children's services"))
 if frames:
-    import pandas as pd
-
     data = pd.concat(frames, ignore_index=True)
     breaks = pd.concat([summaries.breaks_between(r.provider_type, data["date"]) for r in (ch, la) if r], ignore_index=True)
     latest_ch = data[data["series"] == "Children's homes"].tail(1)
@@ -63,6 +62,6 @@ if frames:
     for b in breaks.itertuples():
         st.markdown(f"**{b.label} ({b.date:%B %Y}).** {b.explanation}")
     with st.expander("Chart data as a table"):
-        shown = data.assign(date=data["date"].dt.strftime("%Y-%m-%d")).rename(
-            columns={"date": "As at", "value": "Good or outstanding (%)", "series": "Series", "graded": "Graded providers"})
-        web.table(shown)
+        for r, subtype in ((ch, "Children's home"), (la, None)):
+            if r:
+                web.trend_download(r, subtype, key=f"trend_{r.provider_type}")

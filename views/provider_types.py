@@ -1,8 +1,8 @@
-"""Provider type explorer: grade distribution, by region, by LA, over time, sub-judgements."""
+"""Provider type explorer: grade distribution, by region, by LA (table and map), over time, sub-judgements."""
 import pandas as pd
 import streamlit as st
 
-from outcomes import charts, summaries, web
+from outcomes import charts, geography, summaries, web
 from outcomes.fields import PROVIDER_TYPES
 from outcomes.frameworks import GRADE_LABELS
 
@@ -32,41 +32,46 @@ what = summaries.plural(subtype, release.provider_type_label)
 counts = pd.DataFrame({"grade": [g for g in nat.columns if g in GRADE_LABELS or g == "not_yet_graded"]})
 counts["n"] = [int(nat[g].iloc[0]) for g in counts["grade"]]
 share = nat["pct_good_or_outstanding"].iloc[0] if "pct_good_or_outstanding" in nat else None
-if share is not None and pd.notna(share):
-    title = f"{share:.1f}% of graded {what} were good or outstanding"
-else:
-    title = f"Latest inspection outcomes of {what}"
+title = f"{share:.1f}% of graded {what} were good or outstanding" if share is not None and pd.notna(share) \
+    else f"Latest inspection outcomes of {what}"
 description = (f"Bar chart of the number of {what} in England by overall grade at their latest inspection, as at "
                f"{summaries.long_date(release.as_at)}.")
 web.chart(charts.grade_distribution(counts, title, description), description)
-shown, meta = web.export_frames(release.id, "national", subtype)
 with st.expander("Table: England"):
-    web.table(shown)
-    web.download(shown, meta, f"{release.id}-national", "national")
+    web.tidy_table(release, "national", subtype, key="national")
 
-tab_region, tab_la, tab_time, tab_sub = st.tabs(["By region", "By local authority", "Over time", "Sub-judgements"])
+has_geography = not web.grade_table(release.id, "regional", subtype).empty
+tab_region, tab_la, tab_map, tab_time, tab_sub = st.tabs(["By region", "By local authority", "Map", "Over time", "Sub-judgements"])
 with tab_region:
-    reg = web.grade_table(release.id, "regional", subtype)
-    if reg.empty:
+    if not has_geography:
         st.info("This release has no geography (national figures only).")
     else:
+        reg = web.grade_table(release.id, "regional", subtype)
         grades = [g for g in reg.columns if g in GRADE_LABELS and reg[g].sum() > 0] + (["not_yet_graded"] if reg["not_yet_graded"].sum() else [])
         key = "pct_good_or_outstanding" if "pct_good_or_outstanding" in reg else "pct_inadequate"
         reg = reg.sort_values(key, ascending=False)
-        desc = f"Stacked bar chart of the share of {what} at each grade in each English region."
+        desc = f"Stacked bar chart of the share of {what} at each grade in each English region, highest share good or outstanding first."
         web.chart(charts.stacked_by_area(reg, "region_name", grades, f"{what.capitalize()} by region", desc), desc)
-        shown, meta = web.export_frames(release.id, "regional", subtype)
-        web.table(shown)
-        web.download(shown, meta, f"{release.id}-regional", "regional")
+        web.tidy_table(release, "regional", subtype, key="regional")
 with tab_la:
-    shown, meta = web.export_frames(release.id, "local_authority", subtype)
-    if shown.empty:
+    if not has_geography:
         st.info("This release has no local authority breakdown.")
     else:
+        regions = {"all": "All regions"} | geography.REGIONS
+        region_key = web.choose("Region", "region", regions, "all", help="Show the local authorities of one region.")
+        region = None if region_key == "all" else region_key
         st.caption("Sort by any column by selecting its heading. 'c' marks a share suppressed because fewer than 3 "
                    "providers were graded; 'z' that none were.")
-        web.table(shown)
-        web.download(shown, meta, f"{release.id}-local-authority", "la")
+        web.tidy_table(release, "local_authority", subtype, region=region, key="la")
+with tab_map:
+    if not has_geography:
+        st.info("This release has no local authority breakdown to map.")
+    else:
+        measure = "pct_good_or_outstanding" if share is not None else "pct_inadequate"
+        web.area_map(release, subtype, measure, key="type_map")
+        st.caption("Select an area on the map to open its profile.")
+        st.page_link("views/map.py", label="Open the full map (other measures, regions)",
+                     query_params={"type": ptype, "as_at": as_at, "subtype": subtype_key})
 with tab_time:
     data = web.trend(release.id, subtype)
     if len(data) < 2:
@@ -77,7 +82,7 @@ with tab_time:
         web.chart(charts.trend(data, f"Share of {what} good or outstanding over time", desc, breaks), desc)
         for b in breaks.itertuples():
             st.markdown(f"**{b.label} ({b.date:%B %Y}).** {b.explanation}")
-        st.dataframe(data.assign(date=data["date"].dt.strftime("%Y-%m-%d")), hide_index=True, width="stretch")
+        web.trend_download(release, subtype)
 with tab_sub:
     sub = web.query("judgement_counts", release_id=release.id, subtype=subtype, la=None)
     if sub.empty:
