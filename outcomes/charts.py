@@ -47,7 +47,7 @@ def grade_distribution(counts: pd.DataFrame, title: str, description: str) -> al
     )
     return (base.mark_bar(color=AF_PALETTE[0]).encode(color=colour) +
             base.mark_text(align="left", dx=4, fontSize=13, color="#0B0C0C").encode(text="text:N")).properties(
-        height=alt.Step(36), width="container")
+        height=alt.Step(36), width="container", description=description)
 
 
 def trend(series: pd.DataFrame, title: str, description: str, breaks: pd.DataFrame | None = None,
@@ -94,7 +94,7 @@ def comparison(frame: pd.DataFrame, title: str, description: str, value_title: s
                                                                           range=[AF_PALETTE[0], AF_PALETTE[1], AF_PALETTE[4]]),
                                                  legend=None))
     return (bars + base.mark_text(align="left", dx=4, fontSize=13).encode(text="text:N")).properties(
-        height=alt.Step(40), width="container")
+        height=alt.Step(40), width="container", description=description)
 
 
 def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title: str, description: str) -> alt.Chart:

@@ -43,7 +43,7 @@ if measures:
 for r in releases:
     st.markdown(web.release_caption(r))
 
-st.markdown(f"**{len(frame):,} rows**, {len(frame.columns)} columns" + (" (first 500 shown)" if len(frame) > 500 else "") + ".")
+st.markdown(f"**{len(frame):,} row{'' if len(frame) == 1 else 's'}**, {len(frame.columns)} columns" + (" (first 500 shown)" if len(frame) > 500 else "") + ".")
 web.table(frame.head(500))
 name = f"{ptype}-{level}-" + "_".join(chosen) + (f"-{subtype_key}" if subtype else "")
 web.download(frame, meta, name.lower().replace(" ", "-").replace("'", ""), "data",

@@ -24,7 +24,7 @@ for ptype, type_label in PROVIDER_TYPES.items():
         continue
     row = nat.iloc[0]
     with st.container(border=True):
-        st.subheader(type_label)
+        st.header(type_label, divider=False)
         c1, c2, c3 = st.columns([2, 2, 3])
         if "pct_good_or_outstanding" in nat and row["graded"] > 0:
             c1.metric("Good or outstanding", f"{row['pct_good_or_outstanding']:.1f}%",

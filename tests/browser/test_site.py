@@ -150,3 +150,65 @@ def test_keyboard_only_journey(open_page):
     page.keyboard.press("Enter")
     wait_ready(page)
     assert params(page)["type"] == "area_send"
+
+
+# page -> (start address, select, option to choose (or text to type), URL param and value, text that then shows)
+FILTER_CHANGES = {
+    "provider-types": ("provider-types?type=social_care_provider", "As at", "31 March 2019", ("as_at", "2019-03-31"), "as at 31 March 2019"),
+    "local-authority": ("local-authority?la=E08000035", "Local authority (type to search)", "Wakefield", ("la", "E08000036"), "Wakefield"),
+    "map": ("map?type=la_childrens_services", "Measure", "Number of providers", ("measure", "providers"), "Number of local authority children's services by area"),
+    "data": ("data?type=la_childrens_services", "Geographic level", "Regional", ("level", "regional"), "9 rows"),
+}
+# page -> (deep link, select, the value it must show, text that must show)
+DEEP_LINKS = {
+    "provider-types": ("provider-types?type=area_send", "Provider type", "Area SEND (local area partnerships)", "local areas inspected under the 2023 framework"),
+    "local-authority": ("local-authority?la=E06000058", "Local authority (type to search)", "Bournemouth, Christchurch and Poole", "Bournemouth, Christchurch and Poole"),
+    "map": ("map?type=social_care_provider&measure=providers&level=regional", "Areas", "Regions", "Number of children's social care providers by area"),
+    "data": ("data?type=further_education&level=national", "Geographic level", "National", "1 row,"),
+}
+
+
+@pytest.mark.parametrize("path", list(FILTER_CHANGES))
+def test_a_filter_change_updates_the_url_and_the_content(open_page, path):
+    start, label, option, (param, value), shows = FILTER_CHANGES[path]
+    page = open_page(start)
+    combo = page.get_by_role("combobox", name=label, exact=True)
+    combo.click()
+    page.keyboard.type(option)
+    page.get_by_role("option", name=re.compile("^" + re.escape(option))).first.click()
+    expect(page.get_by_text(shows).first).to_be_visible(timeout=30_000)
+    wait_ready(page)
+    assert params(page)[param] == value
+
+
+@pytest.mark.parametrize("path", list(DEEP_LINKS))
+def test_a_deep_link_restores_the_view(open_page, path):
+    link, label, value, shows = DEEP_LINKS[path]
+    page = open_page(link)
+    expect(page.get_by_role("combobox", name=label, exact=True)).to_have_value(value)
+    expect(page.get_by_text(shows).first).to_be_visible()
+
+
+@pytest.mark.parametrize("path", ["provider-types", "local-authority", "map", "data"])
+def test_every_table_page_downloads_a_tidy_csv(open_page, path):
+    page = open_page(path)
+    button = page.locator("button:visible", has_text="Download this table (CSV)").first
+    with page.expect_download() as info:
+        button.click()
+    text = open(info.value.path(), "rb").read().decode("utf-8-sig")
+    header, *rows = text.strip().split("\n")
+    assert header.startswith("time_period,time_identifier,geographic_level,country_code,country_name")
+    assert rows, "the CSV has data rows"
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_headings_are_in_order_and_charts_are_described(open_page, path):
+    page = open_page(path)
+    levels = page.evaluate("""() => [...document.querySelectorAll(
+        '[data-testid=stMain] h1, [data-testid=stMain] h2, [data-testid=stMain] h3, [data-testid=stMain] h4')]
+        .filter(h => h.offsetParent !== null).map(h => +h.tagName[1])""")
+    assert levels and levels[0] == 1 and levels.count(1) == 1, levels
+    assert all(b <= a + 1 for a, b in zip(levels, levels[1:])), f"a heading level is skipped: {levels}"
+    visible_labels = "els => els.filter(e => e.offsetParent !== null).map(e => e.getAttribute('aria-label') || '')"
+    for label in page.locator("[data-testid=stVegaLiteChart]").evaluate_all(visible_labels):
+        assert len(label) > 30, "every chart has a one-sentence accessible description"
