@@ -234,6 +234,26 @@ def build(source: Path | None = None, out: Path | None = None, *, tolerance: flo
     return built
 
 
+def check_releases(data_dir: Path, geo_dir: Path) -> int:
+    """Every LA of every built release must have exactly one shape to be drawn on."""
+    import pandas as pd
+
+    from outcomes import maps
+
+    checked = 0
+    for providers in sorted(Path(data_dir).glob("releases/*/providers.parquet")):
+        codes = pd.read_parquet(providers, columns=["new_la_code", "la_name"]).dropna().drop_duplicates()
+        for code, name in codes.itertuples(index=False):
+            try:
+                shape = maps.shape_code_for(code, directory=geo_dir)
+                maps.load_shapes("la", [shape], directory=geo_dir)
+            except maps.MissingShape:
+                raise GeoBuildError(f"release {providers.parent.name}: {name} ({code}) has no boundary to be drawn on; "
+                                    "add its shape to geo/build.py or its successor to outcomes/maps.APPROXIMATE") from None
+        checked += 1
+    return checked
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m geo.build", description=__doc__.split("\n\n")[0])
     ap.add_argument("--source", type=Path, default=None,
@@ -245,7 +265,9 @@ def main(argv: list[str] | None = None) -> int:
                     help=f"decimal places kept in coordinates (default {DEFAULT_DECIMALS})")
     args = ap.parse_args(argv)
     try:
-        build(args.source, args.out, tolerance=args.tolerance, decimals=args.decimals)
+        built = build(args.source, args.out, tolerance=args.tolerance, decimals=args.decimals)
+        n = check_releases(settings.data_dir(), next(iter(built.paths.values())).parent)
+        _say(f"every local authority of the {n} built releases has a boundary")
     except FileNotFoundError as e:
         print(f"error: {e}", file=sys.stderr)
         return 2

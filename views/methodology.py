@@ -2,7 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from outcomes import web
+from outcomes import headlines, web
+from outcomes.headlines import HEADLINES, NOT_REPRODUCED
 from outcomes.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS
 from outcomes.tables import MIN_GRADED_FOR_SHARE
 
@@ -49,11 +50,23 @@ release, providers that appeared or vanished, inspections after their publicatio
 judgements that changed under the same inspection number (revisions). A release that fails a check is not published
 and the previous version stays. Ofsted quality-assures its own files before publication (see each release's source page).
 
-**Our numbers against Ofsted's.** The build is tested against Ofsted's published headlines where we hold the same data,
-for example 80% of active and inspected children's homes good or outstanding as at 31 March 2019, and 60% of local
-authorities good or outstanding as at 31 March 2024. Figures from compilations can differ from Ofsted's slightly where a
-report could not be read (shown as "grade not known").
+**Our numbers against Ofsted's.** Where Ofsted published a headline for data held here, the build is held to it
+by an automated test. The table shows both.
 """)
+
+rows = []
+for h in HEADLINES:
+    value = headlines.ours(store, h)
+    rows.append({"Ofsted said": h.quote, "Ofsted's figure (%)": h.ofsted,
+                 "Ours (%)": None if value is None else round(value, 1), "Why they differ": h.why or "Rounding only.",
+                 "Source": h.source})
+st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={"Source": st.column_config.LinkColumn("Source")})
+st.markdown("**Published figures we cannot reproduce, and why**")
+st.markdown("\n".join(f"- {what} {why}" for what, why in NOT_REPRODUCED))
+st.markdown("""The local authority figures are also checked against Ofsted's own LA-level table of 2023: the overall
+grade agrees for 140 of 151 authorities. Six differ because Ofsted's table is dated later (inspections to July 2023),
+four because their reports were published more than a month after 31 March 2023 (our cut-off), and one because the
+compiled history could not read that report. Each is listed in the QA report.""")
 
 st.header("Inspection frameworks and what cannot be compared")
 st.dataframe(pd.DataFrame([{"Framework": f.name, "In force": f.in_force,

@@ -263,3 +263,26 @@ def test_choropleth_refuses_ambiguous_or_unmappable_rows(geo_dir):
         maps.choropleth(feats, stray, "la_code", "n", "Count", kind="count")
     with pytest.raises(ValueError, match="fractions"):
         maps.choropleth(feats, _values().assign(n=[10, 20, 30]), "la_code", "n", "Share", kind="share")
+
+
+@pytest.mark.realdata
+def test_every_la_of_every_built_release_has_a_shape(built_data):
+    import os
+
+    from geo.build import check_releases
+
+    assert check_releases(built_data, Path(os.environ["OUTCOMES_GEO"])) >= 20
+
+
+def test_a_release_with_an_la_without_a_shape_fails_loudly(built_data, tmp_path):
+    import os
+
+    import pandas as pd
+
+    from geo.build import GeoBuildError, check_releases
+
+    folder = tmp_path / "releases" / "made-up-release"
+    folder.mkdir(parents=True)
+    pd.DataFrame({"new_la_code": ["E08000035", "W06000015"], "la_name": ["Leeds", "Cardiff"]}).to_parquet(folder / "providers.parquet")
+    with pytest.raises(GeoBuildError, match=r"made-up-release: Cardiff \(W06000015\)"):
+        check_releases(tmp_path, Path(os.environ["OUTCOMES_GEO"]))

@@ -206,3 +206,15 @@ def test_national_total_is_the_sum_over_las_plus_providers_without_an_la(real):
         assert england["providers"] == len(in_england), release.id
         assert england["providers"] == las["providers"].sum() + without_la, release.id
         assert las["new_la_code"].is_unique, release.id
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("headline", __import__("outcomes.headlines", fromlist=["HEADLINES"]).HEADLINES,
+                         ids=lambda h: f"{h.provider_type}-{h.as_at}-{h.subtype or 'all'}")
+def test_ofsted_headline_on_the_methodology_page_is_met(built_data, headline):
+    from outcomes.headlines import ours
+    from outcomes.store import Store
+
+    value = ours(Store(data_dir=built_data), headline)
+    assert value is not None, "the release behind this headline is built and published"
+    assert abs(value - headline.ofsted) <= headline.tolerance, f"ours {value:.1f} against Ofsted's {headline.ofsted}"
