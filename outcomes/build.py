@@ -62,7 +62,7 @@ class BuiltRelease:
 
     @property
     def ok(self) -> bool:
-        return not self.skipped and not quality.blocking(self.findings)
+        return not self.skipped and not quality.blocking(self.findings) and self.providers is not None
 
 
 def release_dir(data_dir: Path, release_id: str) -> Path:
@@ -232,11 +232,15 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
         built.findings.append(Finding(release.id, INFO, "not_built", built.skipped + " (put the file there to build this release)"))
         return built
     for s, p in zip(release.sources, paths):
-        if s.sha256 and sha256_of(p) != s.sha256:
+        if not s.sha256:
+            built.findings.append(Finding(release.id, WARNING, "source_not_pinned",
+                                          f"{s.path} has no sha256 in data/releases.toml: once checked, add "
+                                          f"sha256 = \"{sha256_of(p)}\" so a changed file cannot slip in", p.name))
+        elif sha256_of(p) != s.sha256:
             built.findings.append(Finding(release.id, HARD, "source_changed",
                                           f"{s.path} differs from the file catalogued (sha256 {s.sha256[:12]}...). If Ofsted revised it, "
                                           "update sha256 in data/releases.toml, bump version and add a line to revisions", p.name))
-    if built.findings:
+    if quality.blocking(built.findings):
         return built
     try:
         table = reader_for(release.reader)(paths, release.as_at)
