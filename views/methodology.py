@@ -106,5 +106,6 @@ We aim to meet the Web Content Accessibility Guidelines (WCAG) 2.2 at level AA. 
 description and its figures in a table; colours are never the only way to read a chart; every map has a keyboard-usable
 local authority selector and a table. Known issues, which come from the Streamlit framework the site is built on:
 some chart tooltips need a mouse (the same figures are in the tables), and data tables are drawn on a canvas, so use the
-download buttons to read them with a screen reader. To report a problem, contact the statistics team (above).
+download buttons to read them with a screen reader; and Streamlit's multi-select box shrinks its typing area below the
+24-pixel target size once it is full, which the site corrects with a style rule. To report a problem, contact the statistics team (above).
 """)
