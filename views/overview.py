@@ -26,13 +26,14 @@ for ptype, type_label in PROVIDER_TYPES.items():
     with st.container(border=True):
         st.header(type_label, divider=False)
         c1, c2, c3 = st.columns([2, 2, 3])
+        where = "" if release.coverage.startswith("England") else f" ({release.coverage.split(' (')[0].split(':')[0]})"
         if "pct_good_or_outstanding" in nat and row["graded"] > 0:
-            c1.metric("Good or outstanding", f"{row['pct_good_or_outstanding']:.1f}%",
+            c1.metric("Good or outstanding" + where, f"{row['pct_good_or_outstanding']:.1f}%",
                       help="Share of providers with an overall grade that were judged good or outstanding.")
         else:
             grades = [g for g in ("positive", "inconsistent", "widespread_failings") if g in nat]
             c1.markdown("  \n".join(f"**{int(row[g])}** {GRADE_LABELS[g].lower()}" for g in grades) or "No overall grades")
-        c2.metric("Providers", f"{int(row['providers']):,}",
+        c2.metric("Providers" + where, f"{int(row['providers']):,}",
                   help="All providers in the release, including those not yet inspected.")
         c3.markdown(web.release_caption(release))
         if row["providers"] != row["graded"]:

@@ -15,7 +15,7 @@ from outcomes import settings
 from tests.browser.conftest import ARTIFACTS, wait_ready
 
 PAGES = {
-    "overview": "Ofsted inspection outcomes in England",
+    "": "Ofsted inspection outcomes in England",  # the overview is the default page, served at /
     "provider-types": "Outcomes by provider type",
     "local-authority": "Local authority profile",
     "map": "Map of inspection outcomes",
@@ -30,11 +30,12 @@ def params(page) -> dict[str, str]:
 
 
 def chart_colours(element) -> int:
-    """Distinct colours in a screenshot of an element (an empty chart has axes only: a few greys)."""
+    """Distinct saturated colours in a screenshot of an element. An empty chart draws only white,
+    black and greys (axes, gridlines, text), so it scores 0."""
     img = Image.open(io.BytesIO(element.screenshot())).convert("RGB").quantize(colors=64).convert("RGB")
     counts = img.getcolors(maxcolors=4096) or []
     total = sum(n for n, _ in counts)
-    return sum(1 for n, _ in counts if n > total * 0.002)
+    return sum(1 for n, (r, g, b) in counts if n > total * 0.0005 and max(r, g, b) - min(r, g, b) > 40)
 
 
 @pytest.mark.parametrize("path", list(PAGES))
@@ -46,16 +47,19 @@ def test_page_loads_with_its_figure_and_no_third_party_requests(page, server, pa
     expect(page.locator("h1").first).to_have_text(PAGES[path])
     assert page.locator("[data-testid=stException]").count() == 0
     assert page.evaluate("document.documentElement.lang") == "en"
-    assert PAGES[path].split()[0].lower() in page.title().lower() or path == "overview"
-    if path in ("overview", "provider-types", "local-authority", "map"):
+    nav_title = page.locator("[data-testid=stSidebarNav] a[aria-current=page]").inner_text().strip()
+    assert page.title().startswith(nav_title + " · "), f"each page has its own title, not {page.title()!r}"
+    if path in ("", "provider-types", "local-authority", "map"):
         chart = page.locator("[data-testid=stVegaLiteChart]").first
         expect(chart).to_be_visible()
-        assert chart_colours(chart) >= 4, "the main chart drew no coloured marks"
+        assert chart_colours(chart) >= 2, "the main chart drew no coloured marks"
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(ARTIFACTS / f"{path}-desktop.png"))
+    assert page.get_by_text("Page not found").count() == 0
+    name = path or "overview"
+    page.screenshot(path=str(ARTIFACTS / f"{name}-desktop.png"))
     page.set_viewport_size({"width": 390, "height": 2400})
     page.wait_for_timeout(800)
-    page.screenshot(path=str(ARTIFACTS / f"{path}-mobile.png"))
+    page.screenshot(path=str(ARTIFACTS / f"{name}-mobile.png"))
     assert hosts <= {urlparse(server).netloc}, f"requests to other hosts: {hosts - {urlparse(server).netloc}}"
 
 
@@ -110,7 +114,7 @@ def test_map_draws_filled_shapes_and_a_click_target(open_page):
     page = open_page("map?type=la_childrens_services&measure=judgement")
     chart = page.locator("[data-testid=stVegaLiteChart]").first
     expect(chart).to_be_visible()
-    assert chart_colours(chart) >= 5, "the map should show four grade colours plus boundaries"
+    assert chart_colours(chart) >= 4, "the map shows its four grade colours"
     select = page.get_by_role("combobox", name="Local authority", exact=True)
     select.click()
     page.keyboard.type("Leeds")
