@@ -30,7 +30,7 @@ def _theme_title(title: str, subtitle: str = "") -> alt.TitleParams:
                            subtitleColor="#3D3D3D")
 
 
-def grade_distribution(counts: pd.DataFrame, title: str, description: str) -> alt.Chart:
+def grade_distribution(counts: pd.DataFrame, title: str, description: str, unit: str = "Providers") -> alt.Chart:
     """Horizontal bars, one per grade, labelled with count and share. counts: grade, n."""
     data = counts[counts["n"] > 0].copy()
     total = data["n"].sum()
@@ -41,8 +41,8 @@ def grade_distribution(counts: pd.DataFrame, title: str, description: str) -> al
     colour = alt.Color("label:N", scale=alt.Scale(domain=order, range=[GRADE_COLOURS[g] for g in GRADE_COLOURS if g in set(data["grade"])]), legend=None)
     base = alt.Chart(data, title=_theme_title(title), description=description).encode(
         y=alt.Y("label:N", sort=order, title=None, axis=alt.Axis(labelLimit=260, labelFontSize=13)),
-        x=alt.X("n:Q", title="Providers", axis=alt.Axis(format=",d")),
-        tooltip=[alt.Tooltip("label:N", title="Grade"), alt.Tooltip("n:Q", title="Providers", format=","),
+        x=alt.X("n:Q", title=unit, axis=alt.Axis(format=",d")),
+        tooltip=[alt.Tooltip("label:N", title="Grade"), alt.Tooltip("n:Q", title=unit, format=","),
                  alt.Tooltip("share:Q", title="Share (%)", format=".1f")],
     )
     return (base.mark_bar(color=AF_PALETTE[0]).encode(color=colour) +
@@ -105,7 +105,7 @@ def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title
     # White edges between segments: each colour then needs 3:1 only against white (WCAG 1.4.11),
     # not against its neighbour.
     return alt.Chart(long, title=_theme_title(title), description=description).mark_bar(stroke="white", strokeWidth=1).encode(
-        y=alt.Y(f"{area_col}:N", title=None, sort=list(table[area_col])),
+        y=alt.Y(f"{area_col}:N", title=None, sort=list(table[area_col]), axis=alt.Axis(labelLimit=260)),
         x=alt.X("sum(n):Q", stack="normalize", title="Share of providers", axis=alt.Axis(format="%")),
         color=alt.Color("label:N", title="Grade", scale=alt.Scale(domain=order, range=[GRADE_COLOURS[g] for g in grades]),
                         legend=alt.Legend(orient="bottom")),

@@ -34,7 +34,14 @@ DataOpt = typer.Option(None, "--data-dir", help="Folder for built data [env OUTC
 
 
 def _progress(items):
-    return tqdm(items, desc="releases", unit="release", file=sys.stderr, disable=None)
+    """A progress bar on a terminal; in a log (make, CI) one line per release instead."""
+    if sys.stderr.isatty():
+        yield from tqdm(items, desc="releases", unit="release", file=sys.stderr)
+        return
+    items = list(items)
+    for i, item in enumerate(items, start=1):
+        print(f"[{i}/{len(items)}] {getattr(item, 'id', item)}", file=sys.stderr, flush=True)
+        yield item
 
 
 @app.command()

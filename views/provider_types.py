@@ -36,7 +36,8 @@ title = f"{share:.1f}% of graded {what} were good or outstanding" if share is no
     else f"Latest inspection outcomes of {what}"
 description = (f"Bar chart of the number of {what} in England by overall grade at their latest inspection, as at "
                f"{summaries.long_date(release.as_at)}.")
-web.chart(charts.grade_distribution(counts, title, description), description)
+unit = {"la_childrens_services": "Local authorities", "area_send": "Local areas"}.get(ptype, "Providers")
+web.chart(charts.grade_distribution(counts, title, description, unit), description)
 with st.expander("Table: England"):
     web.tidy_table(release, "national", subtype, key="national")
 
