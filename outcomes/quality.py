@@ -121,7 +121,10 @@ def report_markdown(findings: list[Finding], titles: dict[str, str]) -> str:
     for rid, fs in by_release.items():
         hard = sum(1 for f in fs if f.severity == HARD)
         warn = sum(1 for f in fs if f.severity == WARNING)
-        verdict = "BLOCKED: not published" if hard else "passes (warnings to review)" if warn else "passes"
+        if any(f.check == "not_built" for f in fs):
+            verdict = "not built: its source file is not in the source folder"
+        else:
+            verdict = "BLOCKED: not published" if hard else "passes (warnings to review)" if warn else "passes"
         lines += [f"## {titles.get(rid, rid)}", "", f"`{rid}`: **{verdict}**, {hard} hard, {warn} warnings", ""]
         lines += ["| severity | check | message | where |", "|---|---|---|---|"]
         for f in fs:
