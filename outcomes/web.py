@@ -143,6 +143,34 @@ def release_options(releases: list[Release]) -> dict[str, str]:
             for r in sorted(releases, key=lambda r: r.as_at, reverse=True)}
 
 
+def provider_type_choice(container=st, exclude: tuple[str, ...] = (), resets: tuple[str, ...] = ("as_at", "subtype")) -> str | None:
+    """The provider-type select shared by the pages: types with a published release only."""
+    from outcomes.fields import PROVIDER_TYPES
+
+    types = {t: label for t, label in PROVIDER_TYPES.items() if store().releases_of(t) and t not in exclude}
+    if not types:
+        no_data("releases")
+        return None
+    return choose("Provider type", "type", types, next(iter(types)), container=container, resets=resets)
+
+
+def release_choice(provider_type: str, container=st) -> Release:
+    releases = store().releases_of(provider_type)
+    options = release_options(releases)
+    as_at = choose("As at", "as_at", options, next(iter(options)), container=container)
+    return next(r for r in releases if r.as_at.isoformat() == as_at)
+
+
+def subtype_choice(release: Release, container=st, with_counts: bool = False) -> str | None:
+    """Provision type / phase / provider group of a release; None means all of them."""
+    subtypes = query("subtypes", release_id=release.id)
+    options = {"All": "All types"} | {s: f"{s} ({n:,})" if with_counts else s
+                                      for s, n in zip(subtypes["provider_subtype"], subtypes["providers"])}
+    key = choose("Subtype", "subtype", options, "All", container=container,
+                 help="Provision type (social care), phase (schools) or provider group (further education).")
+    return None if key == "All" else key
+
+
 def release_caption(release: Release) -> str:
     bits = [f"**{release.status_label}**", f"as at {summaries.long_date(release.as_at)}",
             f"published here {summaries.long_date(release.published.date())}"]

@@ -2,7 +2,6 @@
 import streamlit as st
 
 from outcomes import bundles, fields, web
-from outcomes.fields import PROVIDER_TYPES
 from outcomes.tables import LEVEL_LABELS
 
 st.title("Download data")
@@ -10,13 +9,10 @@ st.markdown("Every table here is tidy data in the [Explore Education Statistics 
             "(https://dfe-analytical-services.github.io/analysts-guide/statistics-production/ud.html): one row per "
             "area and release, with a metadata file describing each column. Dates are ISO (YYYY-MM-DD).")
 store = web.store()
-types = {t: l for t, l in PROVIDER_TYPES.items() if store.releases_of(t)}
-if not types:
-    web.no_data("releases")
-    st.stop()
-
 c1, c2, c3 = st.columns(3)
-ptype = web.choose("Provider type", "type", types, next(iter(types)), container=c1, resets=("as_at", "subtype", "la", "measures"))
+ptype = web.provider_type_choice(c1, resets=("as_at", "subtype", "la", "measures"))
+if ptype is None:
+    st.stop()
 options = web.release_options(store.releases_of(ptype))
 chosen = web.choose_many("Releases (as at)", "as_at", options, [next(iter(options))], container=c2, placeholder="Choose releases")
 level = web.choose("Geographic level", "level", LEVEL_LABELS, "local_authority", container=c3)
@@ -24,10 +20,8 @@ releases = [r for r in store.releases_of(ptype) if r.as_at.isoformat() in chosen
 if not releases:
     st.info("Choose at least one release.")
     st.stop()
-subtypes = web.query("subtypes", release_id=releases[0].id)
 c4, c5, c6 = st.columns(3)
-subtype_key = web.choose("Subtype", "subtype", {"All": "All types"} | {s: s for s in subtypes["provider_subtype"]}, "All", container=c4)
-subtype = None if subtype_key == "All" else subtype_key
+subtype = web.subtype_choice(releases[0], c4)
 lookup = web.query("la_lookup")
 las = {}
 if level in ("local_authority", "provider"):
@@ -45,7 +39,7 @@ for r in releases:
 
 st.markdown(f"**{len(frame):,} row{'' if len(frame) == 1 else 's'}**, {len(frame.columns)} columns" + (" (first 500 shown)" if len(frame) > 500 else "") + ".")
 web.table(frame.head(500))
-name = f"{ptype}-{level}-" + "_".join(chosen) + (f"-{subtype_key}" if subtype else "")
+name = f"{ptype}-{level}-" + "_".join(chosen) + (f"-{subtype}" if subtype else "")
 web.download(frame, meta, name.lower().replace(" ", "-").replace("'", ""), "data",
              bundles.reproduce_markdown(releases[0], level, subtype) if len(releases) == 1 and not las else
              "Each release's rows are its `python -m outcomes export` table, filtered to the areas chosen.")

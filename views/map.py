@@ -2,24 +2,14 @@
 import streamlit as st
 
 from outcomes import mapping, web
-from outcomes.fields import PROVIDER_TYPES
 
 st.title("Map of inspection outcomes")
-store = web.store()
-types = {t: l for t, l in PROVIDER_TYPES.items() if store.releases_of(t)}
-types.pop("further_education", None)  # the FE file carries no geography
-if not types:
-    web.no_data("releases with local authority figures")
-    st.stop()
-
 c1, c2, c3 = st.columns(3)
-ptype = web.choose("Provider type", "type", types, next(iter(types)), container=c1, resets=("as_at", "subtype", "measure"))
-releases = web.release_options(store.releases_of(ptype))
-as_at = web.choose("As at", "as_at", releases, next(iter(releases)), container=c2)
-release = next(r for r in store.releases_of(ptype) if r.as_at.isoformat() == as_at)
-subtypes = web.query("subtypes", release_id=release.id)
-subtype_key = web.choose("Subtype", "subtype", {"All": "All types"} | {s: s for s in subtypes["provider_subtype"]}, "All", container=c3)
-subtype = None if subtype_key == "All" else subtype_key
+ptype = web.provider_type_choice(c1, exclude=("further_education",), resets=("as_at", "subtype", "measure"))  # FE has no geography
+if ptype is None:
+    st.stop()
+release = web.release_choice(ptype, c2)
+subtype = web.subtype_choice(release, c3)
 c4, c5 = st.columns(2)
 measures = mapping.measures(ptype)
 measure = web.choose("Measure", "measure", measures, next(iter(measures)), container=c4)

@@ -3,26 +3,16 @@ import pandas as pd
 import streamlit as st
 
 from outcomes import charts, geography, summaries, web
-from outcomes.fields import PROVIDER_TYPES
 from outcomes.frameworks import GRADE_LABELS
 
 st.title("Outcomes by provider type")
-store = web.store()
-types = {t: l for t, l in PROVIDER_TYPES.items() if store.releases_of(t)}
-if not types:
-    web.no_data("releases")
-    st.stop()
-
 c1, c2, c3 = st.columns(3)
-ptype = web.choose("Provider type", "type", types, next(iter(types)), container=c1, resets=("as_at", "subtype"))
-releases = web.release_options(store.releases_of(ptype))
-as_at = web.choose("As at", "as_at", releases, next(iter(releases)), container=c2)
-release = next(r for r in store.releases_of(ptype) if r.as_at.isoformat() == as_at)
-subtypes = web.query("subtypes", release_id=release.id)
-subtype_options = {"All": "All types"} | {s: f"{s} ({n:,})" for s, n in zip(subtypes["provider_subtype"], subtypes["providers"])}
-subtype_key = web.choose("Subtype", "subtype", subtype_options, "All", container=c3,
-                         help="Provision type (social care), phase (schools) or provider group (further education).")
-subtype = None if subtype_key == "All" else subtype_key
+ptype = web.provider_type_choice(c1)
+if ptype is None:
+    st.stop()
+release = web.release_choice(ptype, c2)
+as_at = release.as_at.isoformat()
+subtype = web.subtype_choice(release, c3, with_counts=True)
 st.markdown(web.release_caption(release))
 if release.notes:
     st.caption(release.notes)
@@ -72,7 +62,7 @@ with tab_map:
         web.area_map(release, subtype, measure, key="type_map")
         st.caption("Select an area on the map to open its profile.")
         st.page_link("views/map.py", label="Open the full map (other measures, regions)",
-                     query_params={"type": ptype, "as_at": as_at, "subtype": subtype_key})
+                     query_params={"type": ptype, "as_at": as_at, "subtype": subtype or "All"})
 with tab_time:
     data = web.trend(release.id, subtype)
     if len(data) < 2:
