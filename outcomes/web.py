@@ -15,16 +15,18 @@ from outcomes.releases import Release
 from outcomes.store import Store
 
 
-@st.cache_resource(show_spinner=False)
-def _store(data_dir: str, now_key: str) -> Store:
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _store(data_dir: str, published_ids: str) -> Store:
     return Store()
 
 
 def store() -> Store:
-    # The store is rebuilt when the data folder or the minute changes, so a release scheduled
-    # for 09:30 appears at 09:30 without a restart.
-    now = settings.now()
-    return _store(str(settings.data_dir()), now.strftime("%Y-%m-%dT%H:%M"))
+    """The shared store. Its cache key is the set of releases published now, so a release
+    scheduled for 09:30 appears at 09:30 without a restart, and nothing else makes a new one."""
+    from outcomes.releases import load_catalogue, visible
+
+    published = ",".join(r.id for r in visible(load_catalogue(), settings.now()))
+    return _store(str(settings.data_dir()), published)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
