@@ -89,18 +89,17 @@ def category_colours(order: list[str]) -> list[str]:
     return [by_label[o] for o in order]
 
 
-def title(measure: str, what: str, release, view: pd.DataFrame) -> str:
+def title(measure: str, what: str, release, view: pd.DataFrame, england: float | None = None) -> str:
+    """A title that states the finding: the England figure the areas are read against."""
     when = long_date(release.as_at)
     if measure == "judgement":
         return f"Latest judgement of {what}, as at {when}"
     if measure == "providers":
         return f"Number of {what} by area, as at {when}"
-    valued = view.dropna(subset=["value"])
-    if valued.empty:
-        return f"{what.capitalize()} as at {when}"
-    top = valued.loc[valued["value"].idxmax()]
     word = "good or outstanding" if measure == "pct_good_or_outstanding" else "inadequate"
-    return f"Share of {what} {word}, as at {when}: highest in {top['name']} ({100 * top['value']:.0f}%)"
+    if england is None or pd.isna(england):
+        return f"Share of {what} {word} by area, as at {when}"
+    return f"Share of {what} {word} by area, as at {when} (England: {england:.1f}%)"
 
 
 def legend_words(measure: str, view: pd.DataFrame) -> str:

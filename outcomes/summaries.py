@@ -5,6 +5,7 @@ import pandas as pd
 
 from outcomes.fields import GEOGRAPHY_COLUMNS
 from outcomes.frameworks import breaks_for
+from outcomes.geography import PREDECESSORS
 from outcomes.releases import Release
 from outcomes.store import Store
 from outcomes.tables import grade_table
@@ -24,6 +25,12 @@ def series_releases(store: Store, release: Release) -> list[Release]:
     return [r for r in store.releases_of(release.provider_type) if r.reader == release.reader]
 
 
+def same_area(code: str) -> set[str]:
+    """An LA's code and the codes its area had before a change that did not split it (North
+    Yorkshire's E10000023, Barnsley's E08000016; Bournemouth and Poole before BCP)."""
+    return {code} | {p.ons_code for p in PREDECESSORS if p.successors == (code,)}
+
+
 def trend_table(store: Store, release: Release, subtype: str | None = None, la: str | None = None,
                 region: str | None = None) -> pd.DataFrame:
     """The tidy rows behind a trend: England (and a region and an LA when given) at each release
@@ -34,7 +41,8 @@ def trend_table(store: Store, release: Release, subtype: str | None = None, la: 
         if region:
             frames.append(grade_table(store, r, "regional", subtype, region=region))
         if la:
-            frames.append(grade_table(store, r, "local_authority", subtype, la=la))
+            las = grade_table(store, r, "local_authority", subtype)
+            frames.append(las[las["new_la_code"].isin(same_area(la))])
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame()

@@ -243,7 +243,9 @@ def area_map(release: Release, subtype: str | None, measure: str, level: str = "
     blank = [] if region else view.attrs.get("blank_codes", [])
     features = maps.load_shapes(shape_level, list(view["code"]) + blank)
     what = summaries.plural(subtype, release.provider_type_label)
-    title = mapping.title(measure, what, release, view)
+    national = grade_table(release.id, "national", subtype)
+    england = national[measure].iloc[0] if measure in national and len(national) else None
+    title = mapping.title(measure, what, release, view, england)
     order = mapping.category_order(view) if measure == "judgement" else None
     names = mapping.measures(release.provider_type)
     figure = maps.choropleth(features, view, "code", "value", title, kind=mapping.KINDS[measure], category_order=order,

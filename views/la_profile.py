@@ -27,6 +27,13 @@ if not chosen["is_current"]:
     for s in successors:
         st.page_link("views/la_profile.py", label=f"Go to {names.get(s, s)}", query_params={"la": s})
     if len(successors) > 1:
+        # A split authority's own figures stay on its own page: nothing else shows them.
+        homes = store.latest("social_care_provider")
+        trend = web.trend(homes.id, "Children's home", code, chosen["region_code"]) if homes else None
+        if trend is not None and trend["date"].nunique() > 1:
+            desc = f"Line chart of the share of children's homes good or outstanding in {chosen['la_name']}, its region and England, while it existed."
+            web.chart(charts.trend(trend, f"Children's homes good or outstanding: {chosen['la_name']}, region and England", desc), desc)
+            web.trend_download(homes, "Children's home", code, chosen["region_code"], key="former_trend")
         st.stop()
     code, chosen = successors[0], lookup[lookup["new_la_code"] == successors[0]].iloc[0]
 la_name = chosen["la_name"]
@@ -34,7 +41,8 @@ st.header(la_name)
 st.caption(f"{chosen['la_type']} in {chosen['region_name']} · ONS code {code} · DfE number {chosen['old_la_code']}")
 
 # Earlier codes of this area (North Yorkshire before 2023, Barnsley before 2024...) count as this LA.
-same_area = [code] + list(former[former["successors"] == code]["new_la_code"])
+same_area = [code] + sorted(summaries.same_area(code) - {code})
+split_from = former[former["successors"].str.contains(code) & former["successors"].str.contains(",")]
 
 summary_lines, blocks = [], []
 for ptype, type_label in PROVIDER_TYPES.items():
@@ -108,7 +116,9 @@ for ptype, type_label, release, subtype, la_code, comp in blocks:
         web.chart(charts.trend(trend, f"{what.capitalize()} good or outstanding over time: {la_name}, region and England", desc,
                                summaries.breaks_between(ptype, trend["date"])), desc)
         st.caption("Years before a reorganisation show the authority of that time where its area was the same "
-                   "(for example North Yorkshire's pre-2023 code); a split authority's earlier figures are on its own profile.")
+                   "(North Yorkshire's pre-2023 code, or Bournemouth and Poole before BCP).")
+        for old_code, old_name in zip(split_from["new_la_code"], split_from["la_name"]):
+            st.page_link("views/la_profile.py", label=f"Earlier figures: {old_name}, before it was split", query_params={"la": old_code})
         web.trend_download(release, subtype, la_code, chosen["region_code"], key=f"trend_{ptype}")
     with st.expander(f"Map of {chosen['region_name']}"):
         web.area_map(release, subtype, "pct_good_or_outstanding", region=chosen["region_code"], highlight=la_code, key=f"map_{ptype}")

@@ -66,11 +66,16 @@ def test_la_profile_for_a_former_authority_leads_to_its_successors(built_data):
     assert "Cumbria no longer exists" in text_of(at)
     links = [p.proto.label for p in at.get("page_link")]
     assert "Go to Cumberland" in links and "Go to Westmorland and Furness" in links
+    assert "Children's homes good or outstanding: Cumbria, region and England" in chart_titles(at), \
+        "a split authority's own figures are shown on its page"
 
 
 def test_a_code_change_opens_the_same_area(built_data):
     at = run("la_profile", la="E10000023")  # North Yorkshire's code before April 2023
     assert "North Yorkshire" in [h.value for h in at.header]
+    trend = next(d.value for d in at.dataframe if "time_period" in d.value and (d.value["geographic_level"] == "Local authority").sum() > 1)
+    years = set(trend.loc[trend["geographic_level"] == "Local authority", "time_period"])
+    assert {"20220331", "20250331"} <= years, "the trend follows the area across its 2023 code change"
 
 
 def test_unknown_url_value_gives_a_message_and_the_default(built_data):
