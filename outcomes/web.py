@@ -159,7 +159,8 @@ def provider_type_choice(container=st, exclude: tuple[str, ...] = (), resets: tu
 def release_choice(provider_type: str, container=st) -> Release:
     releases = store().releases_of(provider_type)
     options = release_options(releases)
-    as_at = choose("As at", "as_at", options, next(iter(options)), container=container)
+    # The default is the most authoritative release (store.latest), not merely the newest date.
+    as_at = choose("As at", "as_at", options, store().latest(provider_type).as_at.isoformat(), container=container)
     return next(r for r in releases if r.as_at.isoformat() == as_at)
 
 
@@ -171,6 +172,15 @@ def subtype_choice(release: Release, container=st, with_counts: bool = False) ->
     key = choose("Subtype", "subtype", options, "All", container=container,
                  help="Provision type (social care), phase (schools) or provider group (further education).")
     return None if key == "All" else key
+
+
+def release_notice(release: Release) -> None:
+    """Status line of a release; derived data and partial coverage get a visible warning."""
+    st.markdown(release_caption(release))
+    if release.status in ("derived", "official_partial"):
+        st.warning(f"{release.status_label}. {release.notes}".strip())
+    elif release.notes:
+        st.caption(release.notes)
 
 
 def release_caption(release: Release) -> str:

@@ -14,7 +14,8 @@ ptype = web.provider_type_choice(c1, resets=("as_at", "subtype", "la", "measures
 if ptype is None:
     st.stop()
 options = web.release_options(store.releases_of(ptype))
-chosen = web.choose_many("Releases (as at)", "as_at", options, [next(iter(options))], container=c2, placeholder="Choose releases")
+chosen = web.choose_many("Releases (as at)", "as_at", options, [store.latest(ptype).as_at.isoformat()], container=c2,
+                         placeholder="Choose releases")
 level = web.choose("Geographic level", "level", LEVEL_LABELS, "local_authority", container=c3)
 releases = [r for r in store.releases_of(ptype) if r.as_at.isoformat() in chosen]
 if not releases:

@@ -14,7 +14,7 @@ c4, c5 = st.columns(2)
 measures = mapping.measures(ptype)
 measure = web.choose("Measure", "measure", measures, next(iter(measures)), container=c4)
 level = web.choose("Areas", "level", {"local_authority": "Local authorities", "regional": "Regions"}, "local_authority", container=c5)
-st.markdown(web.release_caption(release))
+web.release_notice(release)
 
 left, right = st.columns([3, 1])
 with left:

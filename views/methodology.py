@@ -4,6 +4,7 @@ import streamlit as st
 
 from outcomes import headlines, web
 from outcomes.headlines import HEADLINES, NOT_REPRODUCED
+from outcomes.fields import PROVIDER_TYPES
 from outcomes.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS
 from outcomes.tables import MIN_GRADED_FOR_SHARE
 
@@ -73,7 +74,7 @@ st.dataframe(pd.DataFrame([{"Framework": f.name, "In force": f.in_force,
                             "Scale": ", ".join(GRADE_LABELS[g] for g in f.scale)} for f in FRAMEWORKS.values()]),
              hide_index=True, width="stretch")
 for b in BREAKS:
-    st.markdown(f"- **{b.title}** ({b.date:%B %Y}, {b.provider_type.replace('_', ' ')}): {b.explanation}")
+    st.markdown(f"- **{b.title}** ({b.date:%B %Y}, {PROVIDER_TYPES[b.provider_type].lower()}): {b.explanation}")
 st.markdown("'Adequate' (social care before April 2015) and 'satisfactory' (schools before September 2012) sat third of "
             "four grades, where 'requires improvement' sits now. They are counted separately, never merged.")
 

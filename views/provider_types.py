@@ -13,9 +13,7 @@ if ptype is None:
 release = web.release_choice(ptype, c2)
 as_at = release.as_at.isoformat()
 subtype = web.subtype_choice(release, c3, with_counts=True)
-st.markdown(web.release_caption(release))
-if release.notes:
-    st.caption(release.notes)
+web.release_notice(release)
 
 nat = web.grade_table(release.id, "national", subtype)
 what = summaries.plural(subtype, release.provider_type_label)
