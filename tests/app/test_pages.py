@@ -113,3 +113,14 @@ def test_data_page_table_is_the_download(built_data):
     expected, _ = downloads.export_frames(store, store.release("social-care-providers-2024-03-31"), "regional")
     assert len(shown) == len(expected) == 9
     assert list(shown.columns) == list(expected.columns)
+
+
+def test_nothing_shows_before_its_publication_time(built_data, monkeypatch):
+    # Every release in the catalogue is published at 09:30 on 20 November 2026.
+    monkeypatch.setenv("OUTCOMES_NOW", "2026-11-20T09:29:59")
+    at = run("overview")
+    assert not at.metric, "no figure is shown a second before 09:30"
+    assert any("No published releases yet" in i.value for i in at.info)
+    monkeypatch.setenv("OUTCOMES_NOW", "2026-11-20T09:30:00")
+    at = run("overview")
+    assert at.metric, "at 09:30 the releases appear, without a restart"
