@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import csv
 import hashlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -21,9 +20,9 @@ from outcomes import build, settings
 from outcomes.quality import HARD, INFO, WARNING
 from outcomes.store import Store
 from outcomes.tables import grade_table, provider_table
+from tests.unit.tiny_site import TinySite
 
 PROJECT = settings.PROJECT_ROOT
-REAL_DATA = (PROJECT / "data").resolve()
 
 LOOKUP_HEADER = ["urn", "la_code", "la_code_new", "stat_neighbours_la_code", "local_authority_ons_name",
                  "also_known_as", "rgn22cd", "rgn22nm", "utla23nm", "ons_la_type"]
@@ -79,14 +78,13 @@ def sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-class Site:
+class Site(TinySite):
     """A tiny source folder, data folder and catalogue in tmp."""
 
     RELEASES = {"sc-2023": 2023, "sc-2024": 2024}
 
     def __init__(self, root: Path):
-        self.root = root
-        self.source, self.data, self.catalogue = root / "source", root / "data", root / "releases.toml"
+        super().__init__(root)
         lookup = self.source / "d2i_ilacs" / "Provider_data_lookup.csv"
         lookup.parent.mkdir(parents=True)
         with open(lookup, "w", encoding="utf-8-sig", newline="") as f:
@@ -125,21 +123,10 @@ sources = [ {{ path = "csc/{f.name}", sha256 = "{digest}" }} ]
     def published(self, release_id: str) -> Path:
         return build.release_dir(self.data, release_id) / "providers.parquet"
 
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(OUTCOMES_CATALOGUE=str(self.catalogue), OUTCOMES_SOURCE=str(self.source),
-                   OUTCOMES_DATA=str(self.data), OUTCOMES_NOW="2030-01-01T12:00:00")
-        return env
-
 
 @pytest.fixture
 def site(tmp_path, monkeypatch) -> Site:
-    s = Site(tmp_path)
-    for k, v in s.env().items():
-        if k.startswith("OUTCOMES_"):
-            monkeypatch.setenv(k, v)
-    assert not str(s.data.resolve()).startswith(str(REAL_DATA))
-    return s
+    return Site(tmp_path).use(monkeypatch)
 
 
 @pytest.fixture

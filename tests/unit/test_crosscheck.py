@@ -13,7 +13,6 @@ from __future__ import annotations
 import csv
 import datetime as dt
 import hashlib
-import os
 import subprocess
 import sys
 from pathlib import Path
@@ -24,9 +23,9 @@ import pytest
 from outcomes import build, geography, settings
 from outcomes.quality import HARD, INFO, WARNING
 from outcomes.releases import CatalogueError, load_catalogue
+from tests.unit.tiny_site import TinySite
 
 PROJECT = settings.PROJECT_ROOT
-REAL_DATA = (PROJECT / "data").resolve()
 RID = "ilacs-2023"
 TABLE = "la_table_2023.csv"
 
@@ -99,11 +98,11 @@ def write_csv(path: Path, header: list[str], rows: list[list[str]], encoding: st
     return path
 
 
-class Site:
+class Site(TinySite):
     """A tiny source folder (lookup, ILACS history, Ofsted-style LA table), data folder and catalogue."""
 
     def __init__(self, root: Path):
-        self.source, self.data, self.catalogue = root / "source", root / "data", root / "releases.toml"
+        super().__init__(root)
         self.lookup = write_csv(self.source / "d2i_ilacs" / "Provider_data_lookup.csv", LOOKUP_HEADER, LOOKUP_ROWS, "utf-8-sig")
         self.history = write_csv(self.source / "d2i_ilacs" / "history.csv", HISTORY_HEADER, HISTORY_ROWS)
         self.table = self.source / "ofsted" / TABLE
@@ -137,21 +136,10 @@ crosscheck = {{ reader = "{reader}", path = "ofsted/{TABLE}", sha256 = "{digest}
     def published(self) -> Path:
         return build.release_dir(self.data, RID) / "providers.parquet"
 
-    def env(self) -> dict[str, str]:
-        env = dict(os.environ)
-        env.update(OUTCOMES_CATALOGUE=str(self.catalogue), OUTCOMES_SOURCE=str(self.source),
-                   OUTCOMES_DATA=str(self.data), OUTCOMES_NOW="2030-01-01T12:00:00")
-        return env
-
 
 @pytest.fixture
 def site(tmp_path, monkeypatch) -> Site:
-    s = Site(tmp_path)
-    for k, v in s.env().items():
-        if k.startswith("OUTCOMES_"):
-            monkeypatch.setenv(k, v)
-    assert not str(s.data.resolve()).startswith(str(REAL_DATA))
-    return s
+    return Site(tmp_path).use(monkeypatch)
 
 
 def _of(b: build.BuiltRelease, check: str) -> list:
