@@ -167,7 +167,7 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
                category_colours: Sequence[str] | None = None,
                tooltip_cols: Sequence[str | tuple[str, str]] = (), *, legend_title: str | None = None,
                area_label: str = "Local authority", description: str | None = None,
-               height: int = 560) -> alt.Chart | alt.LayerChart:
+               height: int = 560, highlight: str | None = None) -> alt.Chart | alt.LayerChart:
     """An Altair choropleth of `values` joined to `features` by code (a Vega lookup on properties.code).
 
     kind "share": value_col holds fractions 0-1, shown as percentages; "count": numbers;
@@ -242,8 +242,13 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
         .transform_calculate(code="datum.properties.code", name="datum.properties.name", value_label=label_expr)
         .mark_geoshape(strokeWidth=0.5)
         .encode(
-            stroke=alt.when(la, empty=False).then(alt.value(SELECTED_STROKE)).otherwise(alt.value("white")),
-            strokeWidth=alt.when(la, empty=False).then(alt.value(2)).otherwise(alt.value(0.5)),
+            # The selected area, or the page's own LA (`highlight`), is outlined in black.
+            stroke=alt.when(la, empty=False).then(alt.value(SELECTED_STROKE))
+                      .when(f"datum.code === {json.dumps(highlight)}").then(alt.value(SELECTED_STROKE))
+                      .otherwise(alt.value("white")),
+            strokeWidth=alt.when(la, empty=False).then(alt.value(2))
+                           .when(f"datum.code === {json.dumps(highlight)}").then(alt.value(2.5))
+                           .otherwise(alt.value(0.5)),
             tooltip=tooltip,
         )
     )

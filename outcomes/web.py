@@ -262,7 +262,7 @@ def area_map(release: Release, subtype: str | None, measure: str, level: str = "
                              category_colours=mapping.category_colours(order) if order else None,
                              tooltip_cols=[("count_label", "Providers")], legend_title=names.get(measure, measure),
                              area_label="Local authority" if level == "local_authority" else "Region",
-                             height=420 if region else 560)
+                             height=420 if region else 560, highlight=highlight)
     event = chart(figure, f"Map: {title}. {mapping.legend_words(measure, view).replace('**', '')}",
                   on_select="rerun", selection_mode="la", key=key)
     st.caption(maps.map_note(view["code"], level=shape_level))
