@@ -102,6 +102,11 @@ def _resolve_la(register: geography.LaRegister, key: str, value: object, day: dt
     raise ValueError(f"unknown la_key {key!r}")
 
 
+def _date(value: object) -> dt.date | None:
+    """A reader's date cell as a date or None (pandas may hand back NaT or NaN for a blank)."""
+    return None if value is None or pd.isna(value) else value
+
+
 def overall_grade(ptype: str, label: object, start: dt.date | None) -> str | None:
     """The canonical overall grade of a published label (raises frameworks.UnknownGrade)."""
     grade = frameworks.grade_of(ptype, label, start)
@@ -128,7 +133,7 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
     welsh = 0
     for r in rows.to_dict("records"):
         line = int(r["source_row"])
-        start = r["inspection_start_date"] if r["inspection_start_date"] is not None and not pd.isna(r["inspection_start_date"]) else None
+        start = _date(r["inspection_start_date"])
         try:
             grade = overall_grade(ptype, r["overall_published"], start)
         except frameworks.UnknownGrade as e:
@@ -157,7 +162,7 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
             "provider_type": ptype, "provider_subtype": r["provider_subtype"], "urn": str(r["urn"]),
             "provider_name": r["provider_name"], "la_name_published": None if r["la_published"] is None else str(r["la_published"]),
             **la, "in_england": in_england, "inspection_id": r["inspection_id"], "inspection_type": r["inspection_type"],
-            "inspection_start_date": start, "publication_date": r["publication_date"] if r["publication_date"] is not None and not pd.isna(r["publication_date"]) else None,
+            "inspection_start_date": start, "publication_date": _date(r["publication_date"]),
             "framework": frameworks.framework_of(ptype, grade, start, r["provider_subtype"]),
             "overall_grade": grade, "overall_grade_published": r["overall_published"],
             "places": r["places"], "sector": r["sector"], "source_file": file, "source_row": line,
@@ -315,7 +320,7 @@ def run_crosscheck(release: Release, source_dir: Path, register: geography.LaReg
         value = r["la_published"]
         if theirs_table.la_key == "name" and geography.is_welsh(value):
             continue
-        start = r["inspection_start_date"] if r["inspection_start_date"] is not None and not pd.isna(r["inspection_start_date"]) else None
+        start = _date(r["inspection_start_date"])
         try:
             v = _resolve_la(register, theirs_table.la_key, value, day)
         except (geography.UnknownArea, ValueError) as e:
