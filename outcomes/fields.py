@@ -161,11 +161,6 @@ def label(name: str) -> str:
     return f.label if f else name
 
 
-def describe(name: str) -> str:
-    f = FIELDS.get(name)
-    return f.description if f else ""
-
-
 def metadata_rows(columns: list[str]) -> list[dict[str, str]]:
     """The EES metadata file rows for a tidy CSV with these columns (filters and indicators)."""
     rows = []

@@ -174,9 +174,6 @@ class LaRegister:
             raise UnknownArea(f"LA URN {urn!r} is not in the LA lookup")
         return self._pick(cands, day)
 
-    def successors_of(self, ons_code: str) -> tuple[str, ...]:
-        return self.by_code[ons_code].successors
-
     def to_frame(self) -> pd.DataFrame:
         rows = []
         for v in self.versions:

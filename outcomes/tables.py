@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from outcomes.fields import COUNT_INDICATORS, GEOGRAPHY_COLUMNS, PROVIDER_TYPES
+from outcomes.fields import COUNT_INDICATORS, GEOGRAPHY_COLUMNS
 from outcomes.frameworks import GOOD_OR_BETTER, GRADED, scale_grades
 from outcomes.geography import ENGLAND
 from outcomes.releases import Release
@@ -126,7 +126,3 @@ def provider_table(store: Store, release: Release, subtype: str | None = None, l
         "overall_grade_published": rows["overall_grade_published"],
     })
     return out
-
-
-def type_label(provider_type: str) -> str:
-    return PROVIDER_TYPES[provider_type]
