@@ -1,15 +1,15 @@
-"""Entry point: page config, navigation over views/ (not pages/: Streamlit would route deep links to a
-pages/ folder itself, bypassing st.navigation), the shared footer."""
+"""Entry point: page config, navigation over pages/ (with st.navigation, Streamlit 1.67 routes deep
+links such as /map through the navigation; tests/browser keeps a deep-link test of every page), the footer."""
 import streamlit as st
 
 SITE = "Ofsted inspection outcomes in England"
 PAGES = [
-    st.Page("views/overview.py", title="Overview", url_path="overview", default=True),
-    st.Page("views/provider_types.py", title="Provider types", url_path="provider-types"),
-    st.Page("views/la_profile.py", title="Local authority profile", url_path="local-authority"),
-    st.Page("views/map.py", title="Map", url_path="map"),
-    st.Page("views/data.py", title="Download data", url_path="data"),
-    st.Page("views/methodology.py", title="Methodology and about", url_path="methodology"),
+    st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("pages/provider_types.py", title="Provider types", url_path="provider-types"),
+    st.Page("pages/la_profile.py", title="Local authority profile", url_path="local-authority"),
+    st.Page("pages/map.py", title="Map", url_path="map"),
+    st.Page("pages/data.py", title="Download data", url_path="data"),
+    st.Page("pages/methodology.py", title="Methodology and about", url_path="methodology"),
 ]
 page = st.navigation(PAGES)
 # Each page gets its own browser title (WCAG 2.4.2), so set_page_config follows the navigation.

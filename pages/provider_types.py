@@ -59,7 +59,7 @@ with tab_map:
         measure = "pct_good_or_outstanding" if share is not None else "pct_inadequate"
         web.area_map(release, subtype, measure, key="type_map")
         st.caption("Select an area on the map to open its profile.")
-        st.page_link("views/map.py", label="Open the full map (other measures, regions)",
+        st.page_link("pages/map.py", label="Open the full map (other measures, regions)",
                      query_params={"type": ptype, "as_at": as_at, "subtype": subtype or "All"})
 with tab_time:
     data = web.trend(release.id, subtype)

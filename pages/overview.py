@@ -39,7 +39,7 @@ for ptype, type_label in PROVIDER_TYPES.items():
         if row["providers"] != row["graded"]:
             c3.caption(f"{int(row['graded']):,} have an overall grade; the rest are not yet inspected or were "
                        "inspected under a framework with no overall grade.")
-        st.page_link("views/provider_types.py", label=f"Explore {type_label.lower()}", query_params={"type": ptype})
+        st.page_link("pages/provider_types.py", label=f"Explore {type_label.lower()}", query_params={"type": ptype})
 
 st.header("Trend: children's homes and local authorities")
 ch = store.latest("social_care_provider")

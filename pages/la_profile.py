@@ -25,7 +25,7 @@ if not chosen["is_current"]:
     successors = chosen["successors"].split(",")
     st.info(f"{chosen['la_name']} no longer exists: it {chosen['note']}.")
     for s in successors:
-        st.page_link("views/la_profile.py", label=f"Go to {names.get(s, s)}", query_params={"la": s})
+        st.page_link("pages/la_profile.py", label=f"Go to {names.get(s, s)}", query_params={"la": s})
     if len(successors) > 1:
         # A split authority's own figures stay on its own page: nothing else shows them.
         homes = store.latest("social_care_provider")
@@ -118,7 +118,7 @@ for ptype, type_label, release, subtype, la_code, comp in blocks:
         st.caption("Years before a reorganisation show the authority of that time where its area was the same "
                    "(North Yorkshire's pre-2023 code, or Bournemouth and Poole before BCP).")
         for old_code, old_name in zip(split_from["new_la_code"], split_from["la_name"]):
-            st.page_link("views/la_profile.py", label=f"Earlier figures: {old_name}, before it was split", query_params={"la": old_code})
+            st.page_link("pages/la_profile.py", label=f"Earlier figures: {old_name}, before it was split", query_params={"la": old_code})
         web.trend_download(release, subtype, la_code, chosen["region_code"], key=f"trend_{ptype}")
     with st.expander(f"Map of {chosen['region_name']}"):
         web.area_map(release, subtype, "pct_good_or_outstanding", region=chosen["region_code"], highlight=la_code, key=f"map_{ptype}")
