@@ -13,7 +13,7 @@ PAGES = [
 ]
 page = st.navigation(PAGES)
 # Each page gets its own browser title (WCAG 2.4.2), so set_page_config follows the navigation.
-st.set_page_config(page_title=f"{page.title} · {SITE}", layout="wide", initial_sidebar_state="expanded",
+st.set_page_config(page_title=f"{page.title} · {SITE}", layout="wide", initial_sidebar_state="auto",
                    menu_items={"About": f"{SITE}: inspection outcomes of schools, children's social care and "
                                "local authority services."})
 # Streamlit's multiselect shrinks its text box below the 24px target size of WCAG 2.5.8 once chips

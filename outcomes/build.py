@@ -65,8 +65,7 @@ class BuiltRelease:
         return not self.skipped and not quality.blocking(self.findings) and self.providers is not None
 
 
-def release_dir(data_dir: Path, release_id: str) -> Path:
-    return Path(data_dir) / "releases" / release_id
+release_dir = settings.release_dir  # kept here too: the build is where releases are written
 
 
 def select_latest(rows: pd.DataFrame, as_at: dt.date, cutoff_days: int, latest_only: bool = True) -> pd.DataFrame:
@@ -421,6 +420,10 @@ def build_all(source_dir: Path | None = None, data_dir: Path | None = None, only
         if built.ok:
             last[_series(release)] = (release.id, built.providers)
         results.append(built)
+    if write:
+        from outcomes import serving  # the read side's tables, from what is on disk now
+
+        serving.build(data_dir)
     return results
 
 

@@ -7,7 +7,7 @@ import zipfile
 import pandas as pd
 
 from outcomes import downloads, quality
-from outcomes.build import release_dir
+from outcomes.settings import release_dir
 from outcomes.fields import SYMBOLS, data_guidance_rows
 from outcomes.frameworks import GRADED
 from outcomes.releases import Release

@@ -60,7 +60,7 @@ def trend_frames(store: Store, release: Release, subtype: str | None = None, la:
     from outcomes.summaries import trend_table
 
     data = trend_table(store, release, subtype, la, region)
-    data = published(data, "local_authority" if la else "regional") if not data.empty else data
+    data = published(data) if not data.empty else data  # each row by its own level
     return data, metadata_for(data)
 
 

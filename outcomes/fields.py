@@ -7,13 +7,28 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-PROVIDER_TYPES: dict[str, str] = {
-    "la_childrens_services": "Local authority children's services",
-    "social_care_provider": "Children's social care providers",
-    "state_funded_school": "State-funded schools",
-    "area_send": "Area SEND (local area partnerships)",
-    "further_education": "Further education and skills providers",
-}
+@dataclass(frozen=True)
+class ProviderType:
+    """What the site needs to know about one family of providers, said once."""
+    key: str
+    label: str
+    unit: str                     # plural noun of what is counted: "providers", "local authorities"
+    headline_subtype: str | None  # the subtype a page leads with (children's homes of all social care)
+    la_is_provider: bool          # the LA is itself inspected (ILACS, area SEND): its own grade, no share
+    has_geography: bool = True    # false where the release is national only (FE 2021)
+    good_or_better_scale: bool = True  # the scale has good/outstanding (area SEND's 2023 scale does not)
+
+
+TYPES: dict[str, ProviderType] = {t.key: t for t in (
+    ProviderType("la_childrens_services", "Local authority children's services", "local authorities", None, True),
+    ProviderType("social_care_provider", "Children's social care providers", "providers", "Children's home", False),
+    ProviderType("state_funded_school", "State-funded schools", "schools", None, False),
+    ProviderType("area_send", "Area SEND (local area partnerships)", "local areas", None, True,
+                 good_or_better_scale=False),
+    ProviderType("further_education", "Further education and skills providers", "providers", None, False,
+                 has_geography=False),
+)}
+PROVIDER_TYPES: dict[str, str] = {k: t.label for k, t in TYPES.items()}
 
 GEOGRAPHIC_LEVELS: dict[str, str] = {
     "national": "National",

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from outcomes import maps
+from outcomes import disclosure, maps
 from outcomes.frameworks import GOOD_OR_BETTER, GRADE_LABELS
 from outcomes.geography import PREDECESSORS
 from outcomes.summaries import long_date
@@ -47,15 +47,16 @@ def map_values(table: pd.DataFrame, level: str, measure: str, provider_rows: pd.
         t = table.assign(code=[maps.shape_code_for(c) for c in table["new_la_code"]], name=table["la_name"])
     else:
         t = table.assign(code=table["region_code"], name=table["region_name"])
-    t = _combine(t, "code")
+    # Rows drawn on one shape are summed, so the combined share passes disclosure control again.
+    t = disclosure.mask(_combine(t, "code"), level)
     if measure == "judgement":
         rows = provider_rows.dropna(subset=["new_la_code"])
         grade = dict(zip(rows["new_la_code"].map(maps.shape_code_for), rows["overall_grade"]))
         t["value"] = t["code"].map(lambda c: GRADE_LABELS.get(grade.get(c)) if grade.get(c) else None)
         t["value_label"] = t["value"].fillna("No data")
     elif KINDS[measure] == "share":
-        t["value"] = (t[measure] / 100).where(t["graded"] >= 3 if level == "local_authority" else t["graded"] > 0)
-        t["value_label"] = t["value"].map(lambda v: "suppressed or none graded" if pd.isna(v) else f"{100 * v:.1f}%")
+        t["value"] = t[measure] / 100
+        t["value_label"] = [disclosure.shown_share(v, n, level) for v, n in zip(t[measure], t["graded"])]
     else:
         t["value"] = t["providers"]
         t["value_label"] = t["value"].map(lambda v: f"{int(v):,}")

@@ -113,6 +113,33 @@ def load_shapes(level: str, codes: Iterable[str] | None, *, directory: Path | No
             for c in wanted]
 
 
+# The browser fetches boundaries once, from a static file named by its content (so it can be cached
+# for good), and each map run sends only its values: about 10 KB instead of 250-470 KB of shapes.
+STATIC_URL = "app/static"  # Streamlit's static file serving (server.enableStaticServing)
+
+
+def publish_boundaries(static_dir: Path, *, directory: Path | None = None) -> dict[str, str]:
+    """Write each level's features (LAs: current and former together) to static_dir/geo as
+    content-named JSON, and return level -> URL path. Idempotent and safe when several processes
+    start at once (write to a temporary file, then rename)."""
+    import hashlib
+    import os
+
+    urls = {}
+    for lvl in LEVELS:
+        features = list(_shapes(lvl, directory).values())
+        text = json.dumps({"type": "FeatureCollection", "features": features}, separators=(",", ":"))
+        name = f"{lvl}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
+        target = Path(static_dir) / "geo" / name
+        if not target.exists():
+            target.parent.mkdir(parents=True, exist_ok=True)
+            tmp = target.with_suffix(f".tmp{os.getpid()}")
+            tmp.write_text(text, encoding="utf-8")
+            os.replace(tmp, target)
+        urls[lvl] = f"/{STATIC_URL}/geo/{name}"
+    return urls
+
+
 def _has_shape(code: str, directory: Path | None) -> bool:
     try:
         return code in _shapes("la", directory)
@@ -167,7 +194,7 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
                category_colours: Sequence[str] | None = None,
                tooltip_cols: Sequence[str | tuple[str, str]] = (), *, legend_title: str | None = None,
                area_label: str = "Local authority", description: str | None = None,
-               height: int = 560, highlight: str | None = None) -> alt.Chart | alt.LayerChart:
+               height: int = 560, highlight: str | None = None, url: str | None = None) -> alt.Chart | alt.LayerChart:
     """An Altair choropleth of `values` joined to `features` by code (a Vega lookup on properties.code).
 
     kind "share": value_col holds fractions 0-1, shown as percentages; "count": numbers;
@@ -176,6 +203,8 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
     columns of `values` (a name, or (name, title)). Clicking an area selects it in the point
     selection "la" on field `code`. Each code may appear once in `values`, and only codes that
     have a feature (map former LAs with shape_code_for and combine their rows first).
+    With `url` (publish_boundaries), the shapes are fetched by the browser from that file and
+    filtered to the codes of `features`; the chart itself then carries only the values.
     """
     if not features:
         raise ValueError("no features to draw: load them with load_shapes")
@@ -228,6 +257,12 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
     legend_title = legend_title or _words(value_col)
     fmt = {"share": ".0%", "count": ",.0f"}.get(kind)
 
+    def shapes() -> alt.Chart:
+        if url is None:
+            return alt.Chart(alt.Data(values=list(features)))
+        return (alt.Chart(alt.Data(url=url, format=alt.DataFormat(type="json", property="features")))
+                .transform_filter(f"indexof({json.dumps(feature_codes)}, datum.properties.code) >= 0"))
+
     la = alt.selection_point(fields=["code"], name="la")
     label_expr = ("isValid(datum.value) ? " + (f"format(datum.value, '{fmt}')" if fmt else "datum.value")
                   + f" : '{NO_DATA}'")
@@ -235,7 +270,7 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
     tooltip += [alt.Tooltip(f"tip{i}:N", title=t) for i, (_, t) in enumerate(tips)]
 
     base = (
-        alt.Chart(alt.Data(values=list(features)))
+        shapes()
         .transform_lookup(lookup="properties.code",
                           from_=alt.LookupData(data=alt.InlineData(values=records), key="key",
                                                fields=["value", *[f"tip{i}" for i in range(len(tips))]]))
@@ -275,7 +310,7 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
                 .add_params(la))
         layers = [main]
         if any_missing:
-            legend_only = (alt.Chart(alt.Data(values=list(features)))
+            legend_only = (shapes()
                            .transform_lookup(lookup="properties.code",
                                              from_=alt.LookupData(data=alt.InlineData(values=records), key="key",
                                                                   fields=["value"]))

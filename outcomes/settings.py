@@ -43,3 +43,13 @@ def now() -> dt.datetime:
         t = dt.datetime.fromisoformat(env)
         return t if t.tzinfo else t.replace(tzinfo=LONDON)
     return dt.datetime.now(LONDON)
+
+
+def release_dir(data: Path, release_id: str) -> Path:
+    """Where a built release lives: written by the build, read by the store and the bundles."""
+    return Path(data) / "releases" / release_id
+
+
+def serving_dir(data: Path) -> Path:
+    """The precomputed tables every page reads (outcomes.serving writes them)."""
+    return Path(data) / "serving"

@@ -2,6 +2,12 @@
 
 Only releases that are built, published at or before now, and not superseded are ever read:
 the embargo is enforced here, at the one door to the data, not on each page.
+
+One Store serves every session of a Streamlit process at once, so it is read-only after it is
+made, and each query runs on its own cursor (a cursor is its own connection to the same
+in-memory database): one connection shared by threads raises "connection is busy" or returns
+another thread's rows. The visible releases are copied into memory when the store opens, so a
+query reads a small table instead of scanning parquet files.
 """
 from __future__ import annotations
 
@@ -12,21 +18,32 @@ import duckdb
 import pandas as pd
 
 from outcomes import settings
-from outcomes.build import release_dir
+from outcomes.settings import release_dir, serving_dir
 from outcomes.fields import JUDGEMENT_COLUMNS, PROVIDER_COLUMNS
 from outcomes.releases import Release, load_catalogue, visible
 
 # Every query the site and the CLI run. Parameters are bound ($name), never formatted in.
 QUERIES: dict[str, str] = {
-    "grade_counts": """
-        SELECT p.region_code, p.region_name, p.new_la_code, p.old_la_code, p.la_name,
+    # -- build time: the inputs of the serving tables (outcomes.serving) --
+    "grade_counts_by_subtype": """
+        SELECT p.region_code, p.region_name, p.new_la_code, p.old_la_code, p.la_name, p.provider_subtype,
                coalesce(p.overall_grade, 'not_yet_graded') AS grade, count(*) AS n
         FROM providers p
         WHERE p.release_id = $release_id AND p.in_england
-          AND ($subtype IS NULL OR p.provider_subtype = $subtype)
         GROUP BY ALL ORDER BY ALL""",
+    "judgement_counts_by_subtype": """
+        SELECT p.provider_subtype, j.judgement, j.judgement_label, j.grade, count(*) AS n
+        FROM judgements j JOIN providers p ON p.release_id = j.release_id AND p.urn = j.urn
+        WHERE j.release_id = $release_id AND p.in_england
+        GROUP BY ALL ORDER BY ALL""",
+    # -- page time: small precomputed tables --
+    "all_grades": """SELECT * FROM grades""",
+    "judgement_counts": """
+        SELECT judgement, judgement_label, grade, n FROM judgement_counts
+        WHERE release_id = $release_id AND subtype_key = $subtype_key
+        ORDER BY judgement, grade""",
     "provider_rows": """
-        SELECT p.* EXCLUDE (filename)
+        SELECT p.*
         FROM providers p
         WHERE p.release_id = $release_id
           AND ($subtype IS NULL OR p.provider_subtype = $subtype)
@@ -36,15 +53,8 @@ QUERIES: dict[str, str] = {
         SELECT provider_subtype, count(*) AS providers
         FROM providers WHERE release_id = $release_id AND in_england AND provider_subtype IS NOT NULL
         GROUP BY ALL ORDER BY providers DESC""",
-    "judgement_counts": """
-        SELECT j.judgement, j.judgement_label, j.grade, count(*) AS n
-        FROM judgements j JOIN providers p ON p.release_id = j.release_id AND p.urn = j.urn
-        WHERE j.release_id = $release_id AND p.in_england
-          AND ($subtype IS NULL OR p.provider_subtype = $subtype)
-          AND ($la IS NULL OR p.new_la_code = $la)
-        GROUP BY ALL ORDER BY ALL""",
     "history_of": """
-        SELECT h.* EXCLUDE (filename)
+        SELECT h.*
         FROM history h
         WHERE h.release_id = $release_id AND h.new_la_code = $la
         ORDER BY h.inspection_start_date DESC""",
@@ -53,43 +63,100 @@ QUERIES: dict[str, str] = {
 
 
 class Store:
-    """One DuckDB connection over the visible releases (cached once per process by the site)."""
+    """The visible releases in an in-memory DuckDB database (cached once per process by the site).
 
-    def __init__(self, data_dir: Path | None = None, now: dt.datetime | None = None, catalogue: list[Release] | None = None):
+    every_built: the build's view of every release on disk, embargoed or superseded (the serving
+    tables are computed for all of them; the site's store filters them by time when it reads).
+    """
+
+    def __init__(self, data_dir: Path | None = None, now: dt.datetime | None = None, catalogue: list[Release] | None = None,
+                 *, every_built: bool = False, serving: bool = True):
         self.data_dir = Path(data_dir or settings.data_dir())
         self.now = now or settings.now()
         cat = catalogue if catalogue is not None else load_catalogue()
-        built = [r for r in visible(cat, self.now) if (release_dir(self.data_dir, r.id) / "providers.parquet").exists()]
-        superseded = {r.supersedes for r in built if r.supersedes}
+        shown = cat if every_built else visible(cat, self.now)
+        built = [r for r in shown if (release_dir(self.data_dir, r.id) / "providers.parquet").exists()]
+        superseded = set() if every_built else {r.supersedes for r in built if r.supersedes}
         self.releases: list[Release] = sorted((r for r in built if r.id not in superseded), key=lambda r: (r.provider_type, r.as_at))
-        self.con = duckdb.connect()
-        self._view("providers", "providers.parquet", PROVIDER_COLUMNS)
-        self._view("judgements", "judgements.parquet", JUDGEMENT_COLUMNS)
-        self._view("history", "history.parquet", ["urn", "new_la_code", "inspection_start_date"])
+        self._con = duckdb.connect()
+        self._table("providers", [release_dir(self.data_dir, r.id) / "providers.parquet" for r in self.releases], PROVIDER_COLUMNS)
+        self._table("judgements", [release_dir(self.data_dir, r.id) / "judgements.parquet" for r in self.releases], JUDGEMENT_COLUMNS)
+        self._table("history", [release_dir(self.data_dir, r.id) / "history.parquet" for r in self.releases],
+                    ["urn", "new_la_code", "inspection_start_date"])
         lookup = self.data_dir / "lookups" / "local_authorities.parquet"
         if lookup.exists():
-            self.con.read_parquet(str(lookup)).create_view("local_authorities")
+            self._con.execute("CREATE TABLE local_authorities AS SELECT * FROM read_parquet($f)", {"f": str(lookup)})
         else:
-            self.con.execute("CREATE TABLE local_authorities (new_la_code VARCHAR, la_name VARCHAR)")
+            self._con.execute("CREATE TABLE local_authorities (new_la_code VARCHAR, la_name VARCHAR)")
+        ids = [r.id for r in self.releases]
+        for name in ("grades", "judgement_counts"):
+            path = serving_dir(self.data_dir) / f"{name}.parquet"
+            if serving and not path.exists():
+                raise FileNotFoundError(f"{path} is missing: build the data with `make data` (python -m outcomes build)")
+            if path.exists():
+                self._con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet($f) WHERE list_contains($ids, release_id)",
+                                  {"f": str(path), "ids": ids})  # fixed table names, not input
+        # The grade tables a page reads, split once by release, level and subtype: a page's lookups
+        # are then dictionary reads of frames of at most ~150 rows (read-only, shared by threads).
+        self._grades: dict[tuple[str, str, str], tuple] = {}  # key -> (row positions, column positions)
+        if serving:
+            from outcomes.tables import cast_counts
 
-    def _view(self, name: str, filename: str, columns: list[str]) -> None:
-        files = [str(release_dir(self.data_dir, r.id) / filename) for r in self.releases
-                 if (release_dir(self.data_dir, r.id) / filename).exists()]
-        raw = f"{name}_files"
+            whole = cast_counts(self.query("all_grades"))
+            # Plain object strings: selecting rows of arrow-backed strings costs ~1 ms a column.
+            whole = whole.astype({c: object for c in whole.columns if pd.api.types.is_string_dtype(whole[c])})
+            self._whole = whole
+            for key, rows in whole.groupby(["release_id", "level", "subtype_key"], sort=False).indices.items():
+                own = whole["columns"].iat[rows[0]].split(",") + ["rank", "ranked"] * (key[1] == "local_authority")
+                self._grades[key] = (rows, [whole.columns.get_loc(c) for c in own])
+        self._con.execute("CHECKPOINT")
+
+    def _table(self, name: str, paths: list[Path], columns: list[str]) -> None:
+        files = [str(p) for p in paths if p.exists()]
         if files:
-            self.con.read_parquet(files, union_by_name=True, filename=True).create_view(raw)
-        else:
-            cols = ", ".join(f'"{c}" VARCHAR' for c in columns + ["filename"])  # fixed names from the registry
-            self.con.execute(f"CREATE TABLE {raw} ({cols})")
-        self.con.execute(
             # The release id is the folder holding the file (anchored at the end of the path, so a
             # data folder that itself sits under some "releases" folder still reads right).
-            f"CREATE VIEW {name} AS SELECT *, regexp_extract(filename, '[/\\\\]releases[/\\\\]([^/\\\\]+)[/\\\\][^/\\\\]+$', 1) AS release_id FROM {raw}")
+            self._con.execute(
+                f"CREATE TABLE {name} AS SELECT * EXCLUDE (filename), regexp_extract(filename, "
+                "'[/\\\\]releases[/\\\\]([^/\\\\]+)[/\\\\][^/\\\\]+$', 1) AS release_id "
+                "FROM read_parquet($files, union_by_name = true, filename = true)", {"files": files})
+        else:
+            cols = ", ".join(f'"{c}" VARCHAR' for c in columns + ["release_id"])  # fixed names from the registry
+            self._con.execute(f"CREATE TABLE {name} ({cols})")
 
     def query(self, name: str, **params) -> pd.DataFrame:
+        """Run a named query on a cursor of its own (safe from any thread)."""
         sql = QUERIES[name]
         wanted = {k: v for k, v in params.items() if f"${k}" in sql}
-        return self.con.execute(sql, wanted).df()
+        cursor = self._con.cursor()
+        try:
+            return cursor.execute(sql, wanted).df()
+        finally:
+            cursor.close()
+
+    def grades(self, release_id: str, level: str, subtype: str | None = None, region: str | None = None,
+               la: str | None = None, las: list[str] | None = None) -> pd.DataFrame:
+        """A grade table from the serving tables: one release, level and subtype (None = all),
+        optionally one region, one LA or several. A new frame each time (callers may change it)."""
+        found = self._grades.get((release_id, level, subtype or ""))
+        if found is None:
+            return pd.DataFrame()
+        part = self._whole.iloc[found[0], found[1]]
+        keep = pd.Series(True, index=part.index)
+        if region is not None and "region_code" in part:
+            keep &= part["region_code"] == region
+        if la is not None and "new_la_code" in part:
+            keep &= part["new_la_code"] == la
+        if las is not None and "new_la_code" in part:
+            keep &= part["new_la_code"].isin(las)
+        return part[keep].reset_index(drop=True)
+
+    def subtypes(self, release_id: str) -> list[tuple[str, int]]:
+        """A release's subtypes with their number of providers, largest first."""
+        providers = self._whole.columns.get_loc("providers") if self._grades else 0
+        rows = [(key[2], int(self._whole.iat[found[0][0], providers])) for key, found in self._grades.items()
+                if key[0] == release_id and key[1] == "national" and key[2]]
+        return sorted(rows, key=lambda r: (-r[1], r[0]))
 
     # -- the catalogue as the site sees it --
     def release(self, release_id: str) -> Release:

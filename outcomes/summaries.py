@@ -3,12 +3,13 @@ from __future__ import annotations
 
 import pandas as pd
 
-from outcomes.fields import GEOGRAPHY_COLUMNS
+from outcomes import disclosure
+from outcomes.fields import GEOGRAPHY_COLUMNS, TYPES
 from outcomes.frameworks import breaks_for
 from outcomes.geography import PREDECESSORS
 from outcomes.releases import Release
 from outcomes.store import Store
-from outcomes.tables import grade_table
+from outcomes.tables import cast_counts, grade_table
 
 SUBTYPE_PLURALS = {
     "Children's home": "children's homes", "Independent fostering agency": "independent fostering agencies",
@@ -35,21 +36,21 @@ def trend_table(store: Store, release: Release, subtype: str | None = None, la: 
                 region: str | None = None) -> pd.DataFrame:
     """The tidy rows behind a trend: England (and a region and an LA when given) at each release
     of the series. The chart and the download are both drawn from this one frame."""
+    las = sorted(same_area(la)) if la else []
     frames = []
-    for r in series_releases(store, release):
-        frames.append(grade_table(store, r, "national", subtype))
+    for r in series_releases(store, release):  # oldest first: England, then the region, then the LA
+        frames.append(store.grades(r.id, "national", subtype))
         if region:
-            frames.append(grade_table(store, r, "regional", subtype, region=region))
+            frames.append(store.grades(r.id, "regional", subtype, region=region))
         if la:
-            las = grade_table(store, r, "local_authority", subtype)
-            frames.append(las[las["new_la_code"].isin(same_area(la))])
+            frames.append(store.grades(r.id, "local_authority", subtype, las=las).drop(columns=["rank", "ranked"]))
     frames = [f for f in frames if not f.empty]
     if not frames:
         return pd.DataFrame()
     out = pd.concat(frames, ignore_index=True)
     # Rows of several levels share one table: every geography column is present (EES standard).
     geo = [c for c in GEOGRAPHY_COLUMNS if c in out or la or region]
-    return out.reindex(columns=geo + [c for c in out.columns if c not in GEOGRAPHY_COLUMNS])
+    return cast_counts(out.reindex(columns=geo + [c for c in out.columns if c not in GEOGRAPHY_COLUMNS]))
 
 
 def trend(store: Store, release: Release, subtype: str | None = None, la: str | None = None,
@@ -78,20 +79,17 @@ def breaks_between(provider_type: str, dates: pd.Series) -> pd.DataFrame:
 
 
 def comparison(store: Store, release: Release, la_code: str, subtype: str | None = None) -> dict:
-    """An LA's figures against its region and England, with its rank among LAs (1 = highest share)."""
-    las = grade_table(store, release, "local_authority", subtype)
-    row = las[las["new_la_code"] == la_code]
+    """An LA's figures against its region and England, with its rank among the LAs whose share may
+    be shown (1 = highest share; a suppressed LA has no rank: disclosure control at build time)."""
+    row = store.grades(release.id, "local_authority", subtype, la=la_code)
     if row.empty:
         return {}
-    row = row.iloc[0]
+    ranked = row = row.iloc[0]
     reg = grade_table(store, release, "regional", subtype, region=row["region_code"])
-    nat = grade_table(store, release, "national", subtype).iloc[0]
-    out = {"la": row, "region": reg.iloc[0] if len(reg) else None, "england": nat, "rank": None, "ranked": 0}
-    if "pct_good_or_outstanding" in las and pd.notna(row["pct_good_or_outstanding"]):
-        ranked = las.dropna(subset=["pct_good_or_outstanding"])
-        out["rank"] = int((ranked["pct_good_or_outstanding"] > row["pct_good_or_outstanding"]).sum()) + 1
-        out["ranked"] = len(ranked)
-    return out
+    nat = grade_table(store, release, "national", subtype)
+    rank = ranked.get("rank")
+    return {"la": row, "region": reg.iloc[0] if len(reg) else None, "england": nat.iloc[0] if len(nat) else None,
+            "rank": int(rank) if pd.notna(rank) else None, "ranked": int(ranked.get("ranked") or 0)}
 
 
 def plural(subtype: str | None, provider_type_label: str) -> str:
@@ -106,8 +104,12 @@ def sentence(la_name: str, comp: dict, release: Release, subtype: str | None) ->
     if release.provider_type in ("la_childrens_services", "area_send"):
         return _la_level_sentence(la_name, la, eng, release)
     what = plural(subtype, release.provider_type_label)
-    if pd.isna(la.get("pct_good_or_outstanding")):
+    if la["graded"] == 0:
         return f"In {la_name}, {int(la['providers'])} {what} were registered as at {long_date(release.as_at)}, none yet graded."
+    if pd.isna(la.get("pct_good_or_outstanding")):
+        return (f"In {la_name}, {int(la['providers'])} {what} were registered as at {long_date(release.as_at)}; the share "
+                f"good or outstanding is not shown because fewer than {disclosure.THRESHOLD} were graded, which could "
+                "identify a provider (so this area is not ranked).")
     v, e = la["pct_good_or_outstanding"], eng["pct_good_or_outstanding"]
     side = "above" if v > e else "below" if v < e else "the same as"
     return (f"In {la_name}, {v:.1f}% of {what} ({int(la['outstanding'] + la['good'])} of {int(la['graded'])} graded) were good or "
@@ -136,7 +138,8 @@ def neighbours(store: Store, codes: list[str]) -> pd.DataFrame:
     lookup = store.la_lookup().set_index("new_la_code")
     ilacs, homes = store.latest("la_childrens_services"), store.latest("social_care_provider")
     grades = store.query("provider_rows", release_id=ilacs.id, subtype=None, la=None) if ilacs else pd.DataFrame()
-    shares = grade_table(store, homes, "local_authority", "Children's home") if homes else pd.DataFrame()
+    shares = store.grades(homes.id, "local_authority", TYPES["social_care_provider"].headline_subtype, las=codes) \
+        if homes else pd.DataFrame()
     rows = []
     for c in codes:
         g = grades[grades["new_la_code"] == c] if len(grades) else grades
@@ -145,6 +148,6 @@ def neighbours(store: Store, codes: list[str]) -> pd.DataFrame:
             "la_name": lookup["la_name"].get(c, c), "new_la_code": c,
             "Children's services (latest overall)": GRADE_LABELS.get(g["overall_grade"].iloc[0], "not graded") if len(g) else "not held",
             "Inspection started": pd.Timestamp(g["inspection_start_date"].iloc[0]).strftime("%d %b %Y") if len(g) and pd.notna(g["inspection_start_date"].iloc[0]) else "",
-            "Children's homes good or outstanding (%)": h["pct_good_or_outstanding"].iloc[0] if len(h) and h["graded"].iloc[0] >= 3 else None,
+            "Children's homes good or outstanding (%)": h["pct_good_or_outstanding"].iloc[0] if len(h) else None,  # masked at build
         })
     return pd.DataFrame(rows)

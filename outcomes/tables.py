@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import pandas as pd
 
+from outcomes import disclosure
 from outcomes.fields import COUNT_INDICATORS, GEOGRAPHY_COLUMNS
 from outcomes.frameworks import GOOD_OR_BETTER, GRADED, scale_grades
 from outcomes.geography import ENGLAND
@@ -16,10 +17,6 @@ from outcomes.store import Store
 
 LEVELS = ("national", "regional", "local_authority", "provider")
 LEVEL_LABELS = {"national": "National", "regional": "Regional", "local_authority": "Local authority", "provider": "Provider"}
-# A share of one or two graded providers in an LA would reveal the grade of an identifiable
-# children's home, so LA shares below this are suppressed ('c'); counts are Ofsted's own published
-# provider-level data and are shown.
-MIN_GRADED_FOR_SHARE = 3
 BAD_GRADES = {"inadequate", "widespread_failings", "serious_weaknesses"}
 
 
@@ -39,17 +36,20 @@ def _level_keys(level: str) -> list[str]:
             "local_authority": ["region_code", "region_name", "new_la_code", "old_la_code", "la_name"]}[level]
 
 
-def grade_table(store: Store, release: Release, level: str, subtype: str | None = None,
-                region: str | None = None, la: str | None = None) -> pd.DataFrame:
-    """Numeric tidy table of grade counts and shares at one geographic level."""
-    counts = store.query("grade_counts", release_id=release.id, subtype=subtype)
+def compute_grade_table(counts: pd.DataFrame, release: Release, level: str, subtype: str | None = None) -> pd.DataFrame:
+    """Numeric tidy table of grade counts and shares at one level, from a release's grade counts
+    (store query `grade_counts`). Run at build time by outcomes.serving; shares are not yet masked."""
+    if subtype is not None:
+        counts = counts[counts["provider_subtype"] == subtype]
+    counts = counts.drop(columns=["provider_subtype"], errors="ignore")
     cols = indicator_columns(release.provider_type, counts)
     keys = _level_keys(level)
-    if level != "national" and counts["new_la_code"].isna().all():
+    if counts.empty or (level != "national" and counts["new_la_code"].isna().all()):
         return pd.DataFrame(columns=level_columns(level) + ["provider_type", "provider_subtype"] + cols)
     pivot = counts.pivot_table(index=keys or None, columns="grade", values="n", aggfunc="sum", fill_value=0) if keys else \
         counts.groupby("grade")["n"].sum().to_frame().T
     pivot = pivot.reset_index(drop=not keys)
+    pivot.columns.name = None
     for g in cols:
         if g not in pivot and g not in ("providers", "graded", "pct_good_or_outstanding", "pct_inadequate"):
             pivot[g] = 0
@@ -63,12 +63,7 @@ def grade_table(store: Store, release: Release, level: str, subtype: str | None 
     if "pct_good_or_outstanding" in cols:
         pivot["pct_good_or_outstanding"] = (100 * pivot[good].sum(axis=1) / denominator).round(1)
     pivot["pct_inadequate"] = (100 * pivot[bad].sum(axis=1) / denominator).round(1) if bad else float("nan")
-    out = pivot
-    if region and "region_code" in out:
-        out = out[out["region_code"] == region]
-    if la and "new_la_code" in out:
-        out = out[out["new_la_code"] == la]
-    out = out.copy()
+    out = pivot.copy()
     out["time_period"] = release.as_at.strftime("%Y%m%d")
     out["time_identifier"] = "As at date"
     out["geographic_level"] = LEVEL_LABELS[level]
@@ -85,27 +80,33 @@ def grade_table(store: Store, release: Release, level: str, subtype: str | None 
     return out[level_columns(level) + ["provider_type", "provider_subtype"] + cols].reset_index(drop=True)
 
 
+def grade_table(store: Store, release: Release, level: str, subtype: str | None = None,
+                region: str | None = None, la: str | None = None) -> pd.DataFrame:
+    """Tidy table of grade counts and shares at one level, read from the precomputed serving table.
+    Shares that disclosure control withholds are blank (NaN); `published` turns them into symbols."""
+    rows = store.grades(release.id, level, subtype, region, la)
+    if rows.empty:
+        return pd.DataFrame(columns=level_columns(level) + ["provider_type", "provider_subtype"]
+                            + indicator_columns(release.provider_type))
+    return rows.drop(columns=["rank", "ranked"], errors="ignore")
+
+
+def cast_counts(table: pd.DataFrame) -> pd.DataFrame:
+    """Counts as whole numbers (the serving table's union of every scale's columns holds floats,
+    blank where a grade is not on a release's scale: nullable integers keep those blank)."""
+    counts = [c for c in table.columns if c in COUNT_INDICATORS or c in ("providers", "graded", "not_yet_graded")]
+    return table.astype({c: "Int64" for c in counts})
+
+
 def level_columns(level: str) -> list[str]:
     """The EES standard's time and geography columns required at each level."""
     n = {"national": 5, "regional": 7}.get(level, len(GEOGRAPHY_COLUMNS))
     return GEOGRAPHY_COLUMNS[:n]
 
 
-def published(table: pd.DataFrame, level: str) -> pd.DataFrame:
-    """The table as downloaded and shown: shares with no graded providers are 'z'; LA shares of
-    fewer than MIN_GRADED_FOR_SHARE graded providers are 'c'."""
-    out = table.copy()
-    for c in [c for c in out.columns if c.startswith("pct_")]:
-        vals = []
-        for v, n in zip(out[c], out["graded"]):
-            if pd.isna(v) or n == 0:
-                vals.append("z")
-            elif level == "local_authority" and n < MIN_GRADED_FOR_SHARE:
-                vals.append("c")
-            else:
-                vals.append(f"{v:.1f}")
-        out[c] = vals
-    return out
+def published(table: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
+    """The table as downloaded and shown: shares as text, or the disclosure symbol (c, z)."""
+    return disclosure.published(table, level)
 
 
 def provider_table(store: Store, release: Release, subtype: str | None = None, la: str | None = None) -> pd.DataFrame:

@@ -6,27 +6,72 @@ process; query results are cached per argument set, so a filter change is near-i
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pandas as pd
 import streamlit as st
 
-from outcomes import downloads, settings, summaries, tables
+from outcomes import downloads, settings, summaries, tables, views
 from outcomes.releases import Release
 from outcomes.store import Store
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store(data_dir: str, published_ids: str) -> Store:
+    # Read-only once made; each query takes its own cursor, so every session's thread may use it.
     return Store()
 
 
-def store() -> Store:
-    """The shared store. Its cache key is the set of releases published now, so a release
-    scheduled for 09:30 appears at 09:30 without a restart, and nothing else makes a new one."""
+def published_key() -> str:
+    """The releases published now: part of every cache key, so a release scheduled for 09:30
+    appears at 09:30 without a restart, and nothing cached before then is shown after."""
     from outcomes.releases import load_catalogue, visible
 
-    published = ",".join(r.id for r in visible(load_catalogue(), settings.now()))
-    return _store(str(settings.data_dir()), published)
+    return ",".join(r.id for r in visible(load_catalogue(), settings.now()))
+
+
+def store() -> Store:
+    """The shared store of the releases published now."""
+    return _store(str(settings.data_dir()), published_key())
+
+
+@st.cache_resource(show_spinner=False)
+def _boundary_urls(geo_dir: str) -> dict[str, str]:
+    from outcomes import maps
+
+    try:
+        return maps.publish_boundaries(settings.PROJECT_ROOT / "static", directory=Path(geo_dir))
+    except (FileNotFoundError, OSError, ValueError, KeyError):
+        return {}  # no boundaries built: the maps say so, everything else still works
+
+
+def boundary_urls() -> dict[str, str]:
+    """Static-file URLs of the boundary files, published once per process."""
+    return _boundary_urls(str(settings.geo_dir()))
+
+
+@st.cache_data(show_spinner=False, max_entries=400)
+def la_profile(code: str, published: str):
+    return views.la_profile(store(), code)
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def overview(published: str):
+    return views.overview(store())
+
+
+@st.cache_data(show_spinner=False, max_entries=200)
+def provider_type_view(release_id: str, subtype: str | None, published: str):
+    s = store()
+    return views.provider_type_view(s, s.release(release_id), subtype)
+
+
+@st.cache_data(show_spinner=False, max_entries=400)
+def map_view(release_id: str, subtype: str | None, measure: str, level: str, region: str | None, highlight: str | None,
+             published: str):
+    s = store()
+    url = boundary_urls().get("la" if level == "local_authority" else "region")
+    return views.map_view(s, s.release(release_id), subtype, measure, level, region, highlight, url)
 
 
 @st.cache_data(show_spinner=False, max_entries=512)
@@ -124,11 +169,11 @@ def choose_many(label: str, param: str, options: dict[str, str], default: list[s
     return values
 
 
-def chart(figure, description: str, **kwargs):
-    """Draw a chart with its one-sentence description beneath it (the chart's own `description`
-    is its accessible name)."""
-    event = st.altair_chart(figure, width="stretch", **kwargs)
-    st.caption(description)
+def chart(figure: views.Chart, **kwargs):
+    """Draw a chart spec (built once per input, see outcomes.views) with its one-sentence
+    description beneath it (the spec's own `description` is its accessible name)."""
+    event = st.vega_lite_chart(spec=figure.spec, width="stretch", **kwargs)
+    st.caption(figure.description)
     return event
 
 
@@ -166,9 +211,7 @@ def release_choice(provider_type: str, container=st) -> Release:
 
 def subtype_choice(release: Release, container=st, with_counts: bool = False) -> str | None:
     """Provision type / phase / provider group of a release; None means all of them."""
-    subtypes = query("subtypes", release_id=release.id)
-    options = {"All": "All types"} | {s: f"{s} ({n:,})" if with_counts else s
-                                      for s, n in zip(subtypes["provider_subtype"], subtypes["providers"])}
+    options = {"All": "All types"} | {s: f"{s} ({n:,})" if with_counts else s for s, n in store().subtypes(release.id)}
     key = choose("Subtype", "subtype", options, "All", container=container,
                  help="Provision type (social care), phase (schools) or provider group (further education).")
     return None if key == "All" else key
@@ -239,37 +282,26 @@ def area_map(release: Release, subtype: str | None, measure: str, level: str = "
              key: str = "map", region: str | None = None, highlight: str | None = None):
     """A choropleth of one measure with its boundary note. Clicking an LA opens its profile.
 
-    Returns the view (one row per shape) so the page can show the same figures as a table.
+    Returns the values (one row per shape) so the page can show the same figures as a table.
+    Without built boundaries the map alone is left out, with a message; the rest of the page stays.
     """
-    from outcomes import mapping, maps
+    from outcomes import mapping
 
-    table = grade_table(release.id, level, subtype, region)
-    if table.empty:
+    try:
+        shown = map_view(release.id, subtype, measure, level, region, highlight, published_key())
+    except (FileNotFoundError, LookupError):
+        st.info("The map cannot be drawn: the boundary files are not built on this server "
+                "(`make data` builds them). The figures are in the table below.")
+        return None
+    if shown is None:
         st.info("This release has no local authority breakdown to map.")
         return None
-    rows = query("provider_rows", release_id=release.id, subtype=subtype, la=None) if measure == "judgement" else None
-    view = mapping.map_values(table, level, measure, rows)
-    shape_level = "la" if level == "local_authority" else "region"
-    blank = [] if region else view.attrs.get("blank_codes", [])
-    features = maps.load_shapes(shape_level, list(view["code"]) + blank)
-    what = summaries.plural(subtype, release.provider_type_label)
-    national = grade_table(release.id, "national", subtype)
-    england = national[measure].iloc[0] if measure in national and len(national) else None
-    title = mapping.title(measure, what, release, view, england)
-    order = mapping.category_order(view) if measure == "judgement" else None
-    names = mapping.measures(release.provider_type)
-    figure = maps.choropleth(features, view, "code", "value", title, kind=mapping.KINDS[measure], category_order=order,
-                             category_colours=mapping.category_colours(order) if order else None,
-                             tooltip_cols=[("count_label", "Providers")], legend_title=names.get(measure, measure),
-                             area_label="Local authority" if level == "local_authority" else "Region",
-                             height=420 if region else 560, highlight=highlight)
-    event = chart(figure, f"Map: {title}. {mapping.legend_words(measure, view).replace('**', '')}",
-                  on_select="rerun", selection_mode="la", key=key)
-    st.caption(maps.map_note(view["code"], level=shape_level))
+    event = chart(shown.chart, on_select="rerun", selection_mode="la", key=key)
+    st.caption(shown.note)
     clicked = mapping.clicked_code(event)
     if clicked and level == "local_authority" and clicked != highlight:
         st.switch_page("pages/la_profile.py", query_params={"la": mapping.profile_code(clicked)})
-    return view
+    return shown.values
 
 
 def no_data(what: str) -> None:

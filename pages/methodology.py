@@ -6,7 +6,7 @@ from outcomes import headlines, web
 from outcomes.headlines import HEADLINES, NOT_REPRODUCED
 from outcomes.fields import PROVIDER_TYPES
 from outcomes.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS
-from outcomes.tables import MIN_GRADED_FOR_SHARE
+from outcomes.disclosure import REASON
 
 st.title("Methodology and about")
 store = web.store()
@@ -18,9 +18,8 @@ Each release is a snapshot **as at** a date: every provider registered or open o
 counted in *providers* but not in the shares. **Good or outstanding (%)** is the share of providers with an overall grade
 that were judged good or outstanding; this follows Ofsted's own definition ("of active and inspected providers").
 
-Local authority shares built on fewer than {MIN_GRADED_FOR_SHARE} graded providers are suppressed (`c`): with one or two
-children's homes, a share would reveal the grade of an identifiable home. The locations of children's homes are never
-shown; their names and addresses are redacted by Ofsted and stay redacted here.
+{REASON} The rule is applied once, when the data are built, so every table, sentence, rank, map and download follows it.
+The locations of children's homes are never shown; their names and addresses are redacted by Ofsted and stay redacted here.
 """)
 
 st.header("Releases on this site")
