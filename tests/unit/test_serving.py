@@ -1,0 +1,137 @@
+"""Release-day safety: the store and the page functions under many threads at once, disclosure
+control on everything a profile or map shows, and chart specs that are valid Vega-Lite."""
+from __future__ import annotations
+
+import random
+from concurrent.futures import ThreadPoolExecutor
+
+import altair as alt
+import jsonschema
+import pandas as pd
+import pytest
+
+from outcomes import disclosure, views
+from outcomes.store import Store
+from outcomes.tables import grade_table
+
+
+@pytest.fixture(scope="module")
+def store(built_data) -> Store:
+    return Store(data_dir=built_data)
+
+
+@pytest.fixture(scope="module")
+def current_las(store) -> list[str]:
+    lookup = store.la_lookup()
+    return list(lookup.loc[lookup["is_current"], "new_la_code"])
+
+
+def _profile_digest(profile: views.LaProfile) -> tuple:
+    return (profile.name, tuple(profile.summary), tuple(b.heading for b in profile.blocks),
+            None if profile.neighbours is None else profile.neighbours.to_csv())
+
+
+def test_page_functions_agree_under_concurrency(store, current_las):
+    """16 threads share one store, as every session of a Streamlit process does: each LA profile,
+    overview and grade table must equal the one computed alone, with no exception."""
+    rng = random.Random(9)
+    codes = rng.sample(current_las, 24)
+    alone = {c: _profile_digest(views.la_profile(store, c)) for c in codes}
+    homes = store.latest("social_care_provider")
+    table_alone = grade_table(store, homes, "local_authority", "Children's home").to_csv()
+    overview_alone = [(h.label, h.share, h.providers) for h in views.overview(store).headlines]
+
+    def work(i: int):
+        code = codes[i % len(codes)]
+        got = _profile_digest(views.la_profile(store, code))
+        assert got == alone[code], f"LA profile {code} differs when run concurrently"
+        assert grade_table(store, homes, "local_authority", "Children's home").to_csv() == table_alone
+        assert [(h.label, h.share, h.providers) for h in views.overview(store).headlines] == overview_alone
+        rows = store.query("provider_rows", release_id=homes.id, subtype="Children's home", la=code)
+        assert rows["new_la_code"].eq(code).all()
+        return code
+
+    with ThreadPoolExecutor(max_workers=16) as pool:
+        done = list(pool.map(work, range(96)))
+    assert len(done) == 96
+
+
+def test_no_share_of_fewer_than_threshold_graded_anywhere_on_profiles(store, current_las):
+    """Walk every LA profile: no sentence, chart or neighbour shows a share of fewer than
+    THRESHOLD graded providers, and a suppressed LA has no rank."""
+    checked = 0
+    for code in current_las:
+        profile = views.la_profile(store, code)
+        for block in profile.blocks:
+            row = store.grades(block.release.id, "local_authority", block.subtype, la=block.la_code)
+            if row.empty or TYPES_LA_IS_PROVIDER.get(block.provider_type):
+                continue
+            graded = int(row["graded"].iloc[0])
+            if graded < disclosure.THRESHOLD:
+                checked += 1
+                assert pd.isna(row["pct_good_or_outstanding"].iloc[0]) and pd.isna(row["rank"].iloc[0])
+                assert "%" not in block.sentence.split("England")[0], block.sentence
+                assert "not ranked" in block.comparison.description
+                data = next(iter(block.comparison.spec["datasets"].values()))
+                values = [d.get("value") for d in data if d.get("kind") == "This area"]
+                assert all(v is None or pd.isna(v) for v in values), f"{code}: suppressed share drawn in the chart"
+    assert checked >= 5, "expected several authorities with too few graded children's homes (Islington, Hackney...)"
+
+
+TYPES_LA_IS_PROVIDER = {"la_childrens_services": True, "area_send": True}
+
+
+def test_islington_childrens_homes_are_not_ranked(store):
+    profile = views.la_profile(store, "E09000019")
+    homes = next(b for b in profile.blocks if b.provider_type == "social_care_provider")
+    assert "fewer than 3" in homes.sentence and "ranked" not in homes.comparison.description.split("not ranked")[0]
+    assert not any("100.0%" in line for line in profile.summary)
+
+
+def test_every_map_hides_suppressed_shares(store):
+    """Every LA map of every release and subtype: an area with fewer than THRESHOLD graded has no value."""
+    from outcomes import mapping
+
+    for release in store.releases:
+        for subtype in [None] + [s for s, _ in store.subtypes(release.id)]:
+            table = grade_table(store, release, "local_authority", subtype)
+            if table.empty or "pct_good_or_outstanding" not in table:
+                continue
+            values = mapping.map_values(table, "local_authority", "pct_good_or_outstanding")
+            graded = table.assign(code=table["new_la_code"]).set_index("code")["graded"]
+            for code, value in zip(values["code"], values["value"]):
+                if code in graded and graded[code] < disclosure.THRESHOLD:
+                    assert pd.isna(value), f"{release.id} {subtype}: {code} shows a share of {graded[code]} graded"
+
+
+def test_chart_specs_are_valid_vega_lite(store):
+    """The site renders specs built without validation; here every kind is validated once."""
+    profile = views.la_profile(store, "E08000025")
+    overview = views.overview(store)
+    ptv = views.provider_type_view(store, store.latest("social_care_provider"), "Children's home")
+    specs = [b.comparison.spec for b in profile.blocks if b.comparison] + [b.trend.spec for b in profile.blocks if b.trend]
+    specs += [overview.trend.spec, ptv.distribution.spec, ptv.by_region.spec, ptv.trend.spec]
+    validator = jsonschema.Draft7Validator(alt.vegalite.v6.schema.core.load_schema())
+    for s in specs:
+        errors = list(validator.iter_errors(s))
+        assert not errors, errors[0].message
+
+
+def test_map_spec_carries_values_not_shapes(store, built_data):
+    """With the boundaries as a static file, a map run's spec is small: the browser fetches the
+    shapes once (issue 9: under 30 KB a run after the first)."""
+    import json
+    import os
+    from pathlib import Path
+
+    from outcomes import maps
+
+    urls = maps.publish_boundaries(built_data / "static", directory=Path(os.environ["OUTCOMES_GEO"]))
+    homes = store.latest("social_care_provider")
+    shown = views.map_view(store, homes, "Children's home", "pct_good_or_outstanding", url=urls["la"])
+    text = json.dumps(shown.chart.spec)
+    assert len(text) < 30_000, f"map spec is {len(text):,} bytes"
+    assert urls["la"] in text and "coordinates" not in text
+    published = built_data / "static" / "geo" / urls["la"].rsplit("/", 1)[1]
+    features = json.loads(published.read_text())["features"]
+    assert {f["properties"]["code"] for f in features} >= set(shown.values["code"])
