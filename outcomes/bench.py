@@ -251,7 +251,7 @@ def load_rows(figures: dict, single: list, served: list) -> list[tuple]:
     return rows
 
 
-def run_load_bench(echo: Callable[[str], None], budget_s: float = 60.0) -> None:
+def run_load_bench(echo: Callable[[str], None], budget_s: float = 30.0) -> None:
     """Cold and warm page runs, then N = 1, 10, 25, 50 sessions on one process and on 4 behind nginx."""
     from outcomes import serve
     from outcomes.loadbench import current_las, warm_up

@@ -110,7 +110,7 @@ class Session:
         run.server_ms = 1000 * (time.perf_counter() - started)
         run.ended_at = time.perf_counter()
         if run.error is None:
-            run.error = seen.check(step, self.page_hashes)
+            run.error = seen.check(step, self.page_hashes, run_failed=bool(run.exceptions))
         return run
 
 
@@ -155,7 +155,7 @@ class _Seen:
             return True
         return False
 
-    def check(self, step: Step, page_hashes: dict[str, str]) -> str | None:
+    def check(self, step: Step, page_hashes: dict[str, str], run_failed: bool = False) -> str | None:
         """None when the run ran the page asked for and honoured its query; else what went wrong."""
         if self.not_found:
             return f"page {step.path!r} not found: the default page ran instead"
@@ -167,6 +167,8 @@ class _Seen:
             return f"asked for page {step.path!r}, ran {ran!r}"
         if step.title is not None and self.title != step.title:
             return f"page {step.page}: expected the title {step.title!r}, saw {self.title!r}"
+        if run_failed:
+            return None  # the exception is counted; what the page would have shown after it is moot
         if step.expect is not None and not any(step.expect in t for t in self.texts):
             return f"page {step.page}: {step.expect!r} is not shown"
         if self.query is not None:
