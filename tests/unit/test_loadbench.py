@@ -43,13 +43,13 @@ def test_a_run_of_another_page_is_an_error(tiny_url):
 
 @pytest.mark.slow
 @pytest.mark.realdata
-def test_journeys_on_the_real_site(built_data):
+def test_journeys_on_the_real_site(built_data, tmp_path):
     """Two readers walk the journey at once on the site: each of their runs finishes on the page
     asked for, with the LA asked for (exceptions from the known shared-connection race are counted)."""
     las = loadbench.current_las(built_data)
     assert len(las) == 153
     # built_data points OUTCOMES_DATA and OUTCOMES_GEO at the build; the server inherits them.
-    with running(settings.PROJECT_ROOT / "app.py") as (url, proc):
+    with running(settings.PROJECT_ROOT / "app.py", log_dir=tmp_path) as (url, proc):
         result = loadbench.run_load(url, 2, las, [proc.pid])
     assert len(result.runs) == result.planned == 14
     assert [r.error for r in result.runs if r.error] == []
