@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: setup data run test test-fast bench browser clean
+.PHONY: setup data run serve test test-fast bench browser nginx clean
 
 setup: $(STAMP)
 
@@ -23,24 +23,35 @@ data: setup
 run: data
 	$(PY) -m streamlit run app.py --server.port $(PORT)
 
+# N streamlit processes on ports 8601.. behind nginx on PORT (sticky sessions, websocket upgrade).
+N ?= 4
+serve: data nginx
+	$(PY) -m outcomes.serve --processes $(N) --port $(PORT)
+
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:
 	@test -x /usr/bin/chromium || { echo "installing Debian chromium for the browser tests..."; \
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null) \
 	  || { echo "error: could not install chromium (needs root and the Debian mirror): run sudo apt-get install chromium"; exit 2; }; }
 
+# Debian's nginx for make serve, the bench and tests/unit/test_serve.py.
+nginx:
+	@command -v nginx >/dev/null || test -x /usr/sbin/nginx || { echo "installing Debian nginx for make serve..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) \
+	  || { echo "error: could not install nginx (needs root and the Debian mirror): run sudo apt-get install nginx"; exit 2; }; }
+
 # axe-core (pinned in package-lock.json) for the accessibility checks in tests/browser.
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js (apt-get install nodejs npm)"; exit 2; }
 	npm ci --no-audit --no-fund --silent
 
-test: setup browser node_modules/axe-core/axe.min.js
+test: setup browser nginx node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
 
-bench: data
+bench: data nginx
 	$(PY) -m outcomes bench
 
 clean:

@@ -148,12 +148,16 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
 
 
 @app.command()
-def bench(data_dir: Optional[Path] = DataOpt) -> None:
-    """Print speed and memory figures for the build, the store and the pages' queries."""
+def bench(data_dir: Optional[Path] = DataOpt,
+          quick: bool = typer.Option(False, "--quick", help="Under a minute: page runs and a short load; last line is JSON")) -> None:
+    """Print speed and memory figures: build, store, queries, pages, and the site under load."""
     from outcomes import bench as benchmarks
 
     _apply(None, data_dir)
-    benchmarks.run(typer.echo)
+    if quick:
+        benchmarks.quick(typer.echo)
+    else:
+        benchmarks.run(typer.echo)
 
 
 if __name__ == "__main__":

@@ -1,0 +1,57 @@
+"""The load benchmark's protocol client against real `streamlit run` servers: every run finishes,
+runs the page asked for, and a page's exception is counted (issue 9)."""
+from __future__ import annotations
+
+import pytest
+
+from outcomes import loadbench, settings
+from outcomes.loadbench import Step, run_steps
+from tests.unit.tiny_app import running, write_app
+
+
+@pytest.fixture(scope="module")
+def tiny_url(tmp_path_factory):
+    with running(write_app(tmp_path_factory.mktemp("tiny"))) as (url, _proc):
+        yield url
+
+
+def test_each_run_ends_and_runs_the_page_asked_for(tiny_url):
+    runs = run_steps(tiny_url, [Step("home", "", "who=Ann", title="Home", expect="Hello Ann"),
+                                Step("boom", "boom", title="Boom"),
+                                Step("home", "", title="Home"),
+                                Step("boom", "boom", "x=1", title="Boom")])
+    assert [r.error for r in runs] == [None] * 4
+    assert [r.title for r in runs] == ["Home", "Boom", "Home", "Boom"]
+    assert all(r.bytes > 0 and r.server_ms > 0 for r in runs)
+
+
+def test_a_page_exception_is_counted_not_fatal(tiny_url):
+    runs = run_steps(tiny_url, [Step("boom", "boom", "fail=1", title="Boom"), Step("home", "", title="Home")])
+    assert len(runs[0].exceptions) == 1 and "asked to fail" in runs[0].exceptions[0]
+    assert not runs[0].ok and runs[0].error is None  # it ran the right page, which raised
+    assert runs[1].ok  # the session goes on
+
+
+def test_a_run_of_another_page_is_an_error(tiny_url):
+    missing, wrong_title, not_shown = run_steps(tiny_url, [Step("nowhere", "nowhere"),
+                                                           Step("boom", "boom", title="Home"),
+                                                           Step("home", "", expect="Goodbye")])
+    assert "not found" in missing.error
+    assert "expected the title 'Home'" in wrong_title.error
+    assert "'Goodbye' is not shown" in not_shown.error
+
+
+@pytest.mark.slow
+@pytest.mark.realdata
+def test_journeys_on_the_real_site(built_data, tmp_path):
+    """Two readers walk the journey at once on the site: each of their runs finishes on the page
+    asked for, with the LA asked for (exceptions from the known shared-connection race are counted)."""
+    las = loadbench.current_las(built_data)
+    assert len(las) == 153
+    # built_data points OUTCOMES_DATA and OUTCOMES_GEO at the build; the server inherits them.
+    with running(settings.PROJECT_ROOT / "app.py", log_dir=tmp_path) as (url, proc):
+        result = loadbench.run_load(url, 2, las, [proc.pid])
+    assert len(result.runs) == result.planned == 14
+    assert [r.error for r in result.runs if r.error] == []
+    assert {r.step.page for r in result.runs} == {"overview", "local-authority", "provider-types", "map"}
+    assert result.rss_after_mb > 50  # the server's own memory was read

@@ -1,0 +1,83 @@
+"""`make serve`: Streamlit processes behind Debian's nginx, with sticky sessions and the websocket
+upgrade (issue 9). Uses the throwaway app of tiny_app.py, so it needs no built data."""
+from __future__ import annotations
+
+import os
+import re
+import urllib.request
+
+import pytest
+
+from outcomes import serve
+from outcomes.loadbench import Step, run_steps
+from tests.unit.tiny_app import write_app
+
+
+def test_nginx_config_has_stickiness_websocket_upgrade_and_every_process(tmp_path):
+    conf = serve.nginx_config(tmp_path, 8501, [8601, 8602, 8603])
+    assert "listen 8501;" in conf and "@@" not in conf
+    assert re.findall(r"server 127\.0\.0\.1:(\d+)", conf) == ["8601", "8602", "8603"]
+    assert "hash $sticky_key" in conf and "stbackend=" in conf
+    stream = conf[conf.index("location /_stcore/stream"):]
+    stream = stream[:stream.index("}")]
+    for line in ("proxy_http_version 1.1;", "proxy_set_header Upgrade $http_upgrade;",
+                 "proxy_set_header Connection $connection_upgrade;", "proxy_read_timeout 86400s;"):
+        assert line in stream
+    assert f"pid {tmp_path}/nginx.pid;" in conf
+
+
+@pytest.fixture(scope="module")
+def serving(tmp_path_factory):
+    if not serve.find_nginx():
+        if os.environ.get("CI"):
+            pytest.fail(f"{serve.NGINX_HELP}: CI must test make serve")  # never a silent green
+        pytest.skip(serve.NGINX_HELP)
+    folder = tmp_path_factory.mktemp("serve")
+    ports = [serve.free_port() for _ in range(2)]
+    with serve.Serving(2, port=serve.free_port(), ports=ports, app=write_app(folder),
+                       run_dir=folder / "run", echo=lambda m: None) as s:
+        yield s
+
+
+def _get(url: str, cookie: str | None = None):
+    request = urllib.request.Request(url, headers={"Cookie": cookie} if cookie else {})
+    with urllib.request.urlopen(request, timeout=10) as r:
+        return r.status, r.read().decode(), r.headers.get_all("Set-Cookie") or []
+
+
+def _upstreams(serving, key: str | None = None) -> list[str]:
+    lines = (serving.run_dir / "access.log").read_text().splitlines()
+    return [m.group(1) for line in lines if (m := re.search(r"upstream=(\S+) key=(\S+)", line))
+            and (key is None or m.group(2) == key)]
+
+
+@pytest.mark.nginx
+@pytest.mark.slow
+def test_health_passes_through_nginx_and_sets_the_sticky_cookie(serving):
+    status, body, cookies = _get(f"{serving.url}/_stcore/health")
+    assert (status, body) == (200, "ok")
+    assert any(c.startswith("stbackend=") for c in cookies)
+
+
+@pytest.mark.nginx
+@pytest.mark.slow
+def test_a_websocket_session_runs_pages_through_nginx(serving):
+    runs = run_steps(serving.url, [Step("home", "", "who=Bo", title="Home", expect="Hello Bo"),
+                                   Step("boom", "boom", title="Boom")])
+    assert [r.error for r in runs] == [None, None]
+    assert all(r.ok for r in runs)
+
+
+@pytest.mark.nginx
+@pytest.mark.slow
+def test_new_readers_spread_over_both_processes_and_each_sticks_to_one(serving):
+    for _ in range(20):
+        _get(f"{serving.url}/_stcore/health")  # readers without the cookie: a random process each
+    used = set(_upstreams(serving))
+    assert used == {f"127.0.0.1:{p}" for p in serving.ports}
+    for _ in range(6):
+        _get(f"{serving.url}/_stcore/health", cookie="stbackend=reader-one")
+    run_steps(serving.url, [Step("home", "", title="Home")], cookie="stbackend=reader-one")
+    mine = _upstreams(serving, "reader-one")
+    assert len(mine) == 6 or len(mine) == 7  # the websocket is logged when it closes
+    assert len(set(mine)) == 1

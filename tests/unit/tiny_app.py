@@ -1,0 +1,43 @@
+"""A throwaway two-page Streamlit app, written by a test into its own folder, and a server of it."""
+from __future__ import annotations
+
+import contextlib
+from pathlib import Path
+
+from outcomes import serve
+
+APP = '''
+import streamlit as st
+
+def home():
+    st.title("Home")
+    st.markdown(f"Hello {st.query_params.get('who', 'reader')}")
+
+def boom():
+    st.title("Boom")
+    if st.query_params.get("fail") == "1":
+        raise ValueError("asked to fail")
+    st.markdown("fine")
+
+st.navigation([st.Page(home, title="Home", url_path="home", default=True),
+               st.Page(boom, title="Boom", url_path="boom")]).run()
+'''
+
+
+def write_app(folder: Path) -> Path:
+    app = folder / "tiny_app.py"
+    app.write_text(APP, encoding="utf-8")
+    return app
+
+
+@contextlib.contextmanager
+def running(app: Path, log_dir: Path | None = None, env: dict[str, str] | None = None):
+    """`streamlit run app` on a free port, its log in log_dir; yields (url, process); stops it afterwards."""
+    port = serve.free_port()
+    log = (log_dir or app.parent) / f"streamlit-{port}.log"
+    proc = serve.start_streamlit(port, log, app=app, env=env)
+    try:
+        serve.wait_healthy(f"http://127.0.0.1:{port}", proc=proc, log=log)
+        yield f"http://127.0.0.1:{port}", proc
+    finally:
+        serve.stop([proc])
