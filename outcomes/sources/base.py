@@ -220,9 +220,16 @@ def find_column(frame: pd.DataFrame, *patterns: str, required: bool = True, path
             if re.fullmatch(p, n):
                 return c
     if required:
-        raise SourceError(path or "", None, patterns[0], "expected column not found",
+        raise SourceError(path or "", None, _readable(patterns[0]), "expected column not found (missing or renamed)",
                           f"Columns present: {', '.join(map(str, frame.columns[1:]))}")
     return None
+
+
+def _readable(pattern: str) -> str:
+    """A column pattern as words for a message: optional parts dropped, the first of alternatives kept."""
+    s = re.sub(r"\(\?:[^()]*\)\?", "", pattern)
+    s = re.sub(r"\(\?:([^|()]*)[^()]*\)", r"\1", s)
+    return re.sub(r"[\\^$?]", "", s).strip()
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%Y%m%d", "%Y.%m.%d", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y")
