@@ -1,6 +1,11 @@
 """Entry point: page config, navigation over pages/ (with st.navigation, Streamlit 1.67 routes deep
-links such as /map through the navigation; tests/browser keeps a deep-link test of every page), the footer."""
+links such as /map through the navigation; tests/browser keeps a deep-link test of every page), the
+error boundary, the footer."""
+import logging
+
 import streamlit as st
+
+from outcomes.errors import error_id, page_failure_message
 
 SITE = "Ofsted inspection outcomes in England"
 PAGES = [
@@ -19,7 +24,16 @@ st.set_page_config(page_title=f"{page.title} · {SITE}", layout="wide", initial_
 # Streamlit's multiselect shrinks its text box below the 24px target size of WCAG 2.5.8 once chips
 # fill the line; this keeps it usable. (Listed in the accessibility statement.)
 st.html("<style>[data-testid=stMultiSelect] input{min-width:24px;min-height:24px}</style>")
-page.run()
+# One error boundary for every page: a visitor gets a plain message, an id and a way on, never a dead
+# end. st.stop, st.rerun and st.switch_page raise ScriptControlException, a BaseException
+# (streamlit/runtime/scriptrunner_utils/exceptions.py), so they pass through untouched.
+try:
+    page.run()
+except Exception:
+    ident = error_id()
+    logging.getLogger("outcomes.site").exception("page %r failed [error %s]", page.title, ident)
+    st.error(page_failure_message(page.title, ident))
+    st.page_link(PAGES[0], label="Go to the overview")
 
 st.divider()
 # Plain text, not st.caption: links in caption grey fall below 4.5:1 contrast.

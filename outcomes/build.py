@@ -20,7 +20,8 @@ from outcomes import frameworks, geography, quality, settings
 from outcomes.fields import JUDGEMENT_COLUMNS, PROVIDER_COLUMNS
 from outcomes.quality import HARD, INFO, WARNING, Finding
 from outcomes.releases import Release, load_catalogue, sha256_of
-from outcomes.sources.base import JUDGEMENT_PREFIX, SourceError, SourceTable
+from outcomes.errors import MissingFile, UsageError
+from outcomes.sources.base import JUDGEMENT_PREFIX, SourceError, SourceTable, check_size
 
 # Catalogue reader name -> "module:function" in outcomes.sources.
 READERS: dict[str, str] = {
@@ -235,6 +236,13 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
         built.skipped = f"source file not in {source_dir}: {', '.join(str(p.relative_to(source_dir)) for p in missing)}"
         built.findings.append(Finding(release.id, INFO, "not_built", built.skipped + " (put the file there to build this release)"))
         return built
+    for p in paths:
+        try:
+            check_size(p)  # before hashing: an empty or oversized file is refused unread
+        except SourceError as e:
+            built.findings.append(_read_error(release, e))
+    if quality.blocking(built.findings):
+        return built
     for s, p in zip(release.sources, paths):
         if not s.sha256:
             built.findings.append(Finding(release.id, WARNING, "source_not_pinned",
@@ -249,7 +257,12 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
     try:
         table = reader_for(release.reader)(paths, release.as_at)
     except SourceError as e:
-        built.findings.append(Finding(release.id, HARD, "read_error", f"{e.problem}" + (f". {e.fix}" if e.fix else ""), Path(e.path).name, e.row, e.column or ""))
+        built.findings.append(_read_error(release, e))
+        return built
+    except Exception as e:  # noqa: BLE001  a reader that breaks on a file fails its release, not the build
+        problem = f"the {release.reader} reader could not read it ({type(e).__name__}: {e})"
+        built.findings.append(_read_error(release, SourceError(paths[0], None, None, problem,
+                                          "Check it is the file the catalogue names, complete and unedited")))
         return built
     providers, judgements, history, findings = canonical(release, table, register)
     built.findings += findings
@@ -266,6 +279,11 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
         built.findings += run_crosscheck(release, source_dir, register, providers, table)
     built.providers, built.judgements, built.history = providers, judgements, history
     return built
+
+
+def _read_error(release: Release, e: SourceError) -> Finding:
+    return Finding(release.id, HARD, "read_error", e.problem + (f". {e.fix}" if e.fix else ""),
+                   Path(e.path).name, e.row, e.column or "")
 
 
 def la_key_at(register: geography.LaRegister, code: object, day: dt.date) -> str | None:
@@ -308,7 +326,8 @@ def run_crosscheck(release: Release, source_dir: Path, register: geography.LaReg
     grade_col, date_col = CROSSCHECK_COLUMNS.get(cc.reader, ("overall judgement", "inspection date"))
     try:
         theirs_table = reader_for(cc.reader)([path], day)
-    except SourceError as e:
+    except Exception as err:  # noqa: BLE001  a broken cross-check file is a warning, never a crash
+        e = err if isinstance(err, SourceError) else SourceError(path, None, None, f"{type(err).__name__}: {err}")
         findings.append(Finding(rid, WARNING, "crosscheck_error", f"cross-check not run: {e.problem}" + (f". {e.fix}" if e.fix else ""),
                                 Path(e.path).name or name, e.row, e.column or ""))
         return findings
@@ -398,13 +417,14 @@ def build_all(source_dir: Path | None = None, data_dir: Path | None = None, only
     source_dir = Path(source_dir or settings.source_dir())
     data_dir = Path(data_dir or settings.data_dir())
     if not source_dir.exists():
-        raise FileNotFoundError(f"source folder {source_dir} does not exist: pass --source DIR or set OUTCOMES_SOURCE")
+        raise MissingFile("the source folder does not exist", source_dir, "Pass --source DIR or set OUTCOMES_SOURCE")
     register = geography.load_register(source_dir)
     catalogue = load_catalogue()
     todo = [r for r in catalogue if not only or r.id in only]
     unknown = set(only or []) - {r.id for r in catalogue}
     if unknown:
-        raise KeyError(f"no release {', '.join(sorted(unknown))} in the catalogue; known: {', '.join(r.id for r in catalogue)}")
+        raise UsageError(f"no release {', '.join(sorted(unknown))} in the catalogue",
+                         fix=f"Known releases: {', '.join(r.id for r in catalogue)}")
     if write:
         write_lookups(register, data_dir)
     results: list[BuiltRelease] = []

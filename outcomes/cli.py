@@ -8,12 +8,28 @@ from pathlib import Path
 from typing import Optional
 
 import typer
+from typer.core import TyperGroup
 from tqdm import tqdm
 
 from outcomes import settings
+from outcomes.errors import USAGE_EXIT, OutcomesError, UsageError
 
-app = typer.Typer(add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
-                  help="Ofsted inspection outcomes: build, check and export the releases.")
+
+class _Commands(TyperGroup):
+    """Catches the OutcomesError family once, for every command: the message, no traceback, exit 2.
+    Anything else is a bug and keeps its traceback."""
+
+    def invoke(self, ctx):
+        try:
+            return super().invoke(ctx)
+        except OutcomesError as e:
+            typer.echo(f"error: {e.message}", err=True)
+            raise typer.Exit(USAGE_EXIT) from None
+
+
+app = typer.Typer(cls=_Commands, add_completion=False, no_args_is_help=True, pretty_exceptions_enable=False,
+                  help="Ofsted inspection outcomes: build, check and export the releases. "
+                       "Exit codes: 0 ok, 1 checks failed (nothing failing is published), 2 bad usage or input.")
 
 
 def _apply(source: Optional[Path], data_dir: Optional[Path]) -> None:
@@ -22,11 +38,6 @@ def _apply(source: Optional[Path], data_dir: Optional[Path]) -> None:
         os.environ["OUTCOMES_SOURCE"] = str(source)
     if data_dir:
         os.environ["OUTCOMES_DATA"] = str(data_dir)
-
-
-def _fail(message: str, code: int = 2) -> None:
-    typer.echo(f"error: {message}", err=True)
-    raise typer.Exit(code)
 
 
 SourceOpt = typer.Option(None, "--source", help="Folder of published release files [env OUTCOMES_SOURCE; default ../shared/data/raw]")
@@ -53,10 +64,7 @@ def build(source: Optional[Path] = SourceOpt, data_dir: Optional[Path] = DataOpt
     from outcomes.releases import load_catalogue
 
     _apply(source, data_dir)
-    try:
-        results = b.build_all(only=release or None, progress=_progress)
-    except (FileNotFoundError, KeyError) as e:
-        _fail(str(e).strip("'\""))
+    results = b.build_all(only=release or None, progress=_progress)
     findings = [f for r in results for f in r.findings]
     titles = {r.id: r.title for r in load_catalogue()}
     quality.write_report(quality.capped(findings), titles, settings.data_dir() / "qa")
@@ -82,10 +90,7 @@ def check(source: Optional[Path] = SourceOpt, data_dir: Optional[Path] = DataOpt
     from outcomes.releases import load_catalogue
 
     _apply(source, data_dir)
-    try:
-        results = b.build_all(write=False, progress=_progress)
-    except FileNotFoundError as e:
-        _fail(str(e))
+    results = b.build_all(write=False, progress=_progress)
     findings = quality.capped([f for r in results for f in r.findings])
     titles = {r.id: r.title for r in load_catalogue()}
     md, cs = quality.write_report(findings, titles, settings.data_dir() / "qa")
@@ -111,6 +116,8 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
            as_at: str = typer.Option(..., "--as-at", help="YYYY-MM-DD: the release's 'as at' date"),
            level: str = typer.Option("national", "--level", help="national, regional, local_authority or provider"),
            subtype: Optional[str] = typer.Option(None, "--subtype", help="Provision type / phase / provider group"),
+           region: Optional[str] = typer.Option(None, "--region", help="Only this region: its code (E12000003) or name"),
+           la: Optional[str] = typer.Option(None, "--la", help="Only this local authority: ONS code, DfE number or name"),
            out: Optional[Path] = typer.Option(None, "--out", help="CSV file to write (default: standard output)"),
            data_dir: Optional[Path] = DataOpt) -> None:
     """Write a tidy CSV (Explore Education Statistics layout) and its metadata CSV beside it."""
@@ -121,23 +128,27 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
 
     _apply(None, data_dir)
     if provider_type not in PROVIDER_TYPES:
-        _fail(f"unknown provider type {provider_type!r}; choose one of: {', '.join(PROVIDER_TYPES)}")
+        raise UsageError(f"unknown provider type {provider_type!r}", fix=f"Choose one of: {', '.join(PROVIDER_TYPES)}")
     if level not in LEVELS:
-        _fail(f"unknown level {level!r}; choose one of: {', '.join(LEVELS)}")
+        raise UsageError(f"unknown level {level!r}", fix=f"Choose one of: {', '.join(LEVELS)}")
     try:
         day = dt.date.fromisoformat(as_at)
     except ValueError:
-        _fail(f"--as-at {as_at!r} is not a date: use YYYY-MM-DD")
+        raise UsageError(f"--as-at {as_at!r} is not a date", fix="Use YYYY-MM-DD, e.g. 2025-03-31") from None
+    if out is not None and not out.parent.is_dir():
+        raise UsageError(f"--out {out}: the folder {out.parent} does not exist", fix="Create it first or choose another path")
     store = Store()
     matches = [r for r in store.releases_of(provider_type) if r.as_at == day]
     if not matches:
         have = ", ".join(str(r.as_at) for r in store.releases_of(provider_type)) or "none built or published yet (run make data)"
-        _fail(f"no {provider_type} release as at {day}; releases as at: {have}")
+        raise UsageError(f"no {provider_type} release as at {day}; releases as at: {have}")
     release = matches[0]
     subtypes = set(store.query("subtypes", release_id=release.id)["provider_subtype"])
     if subtype and subtype not in subtypes:
-        _fail(f"unknown subtype {subtype!r} for {release.id}; choose one of: {', '.join(sorted(subtypes))}")
-    data, meta = downloads.export_frames(store, release, level, subtype)
+        raise UsageError(f"unknown subtype {subtype!r} for {release.id}", fix=f"Choose one of: {', '.join(sorted(subtypes))}")
+    region_code = _region_code(region) if region else None
+    la_code = _la_code(store, la) if la else None
+    data, meta = downloads.export_frames(store, release, level, subtype, region_code, la_code)
     if out is None:
         sys.stdout.write(downloads.to_csv_text(data))
         return
@@ -145,6 +156,32 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
     meta_path = out.with_name(out.stem + ".meta.csv")
     meta_path.write_text(downloads.to_csv_text(meta), encoding="utf-8")
     typer.echo(f"wrote {len(data):,} rows to {out} and its metadata to {meta_path}", err=True)
+
+
+def _region_code(value: str) -> str:
+    from outcomes.geography import REGIONS, normalise_name
+
+    for code, name in REGIONS.items():
+        if value.strip().upper() == code or normalise_name(value) == normalise_name(name):
+            return code
+    raise UsageError(f"unknown region {value!r}", fix="Choose one of: " + "; ".join(f"{c} {n}" for c, n in REGIONS.items()))
+
+
+def _la_code(store, value: str) -> str:
+    """The current ONS code of an LA given by ONS code, DfE number or name (any spelling the lookup holds)."""
+    import difflib
+
+    from outcomes.geography import normalise_name
+
+    las = store.la_lookup()
+    key = normalise_name(value)
+    for r in las.itertuples(index=False):
+        names = str(r.search_names or "").split("|") + [normalise_name(r.la_name)]
+        if value.strip().upper() == r.new_la_code or value.strip() == str(r.old_la_code) or key in names:
+            return r.new_la_code
+    close = difflib.get_close_matches(value, list(las["la_name"]), n=3)
+    hint = f"Did you mean {' or '.join(close)}? " if close else ""
+    raise UsageError(f"unknown local authority {value!r}", fix=hint + "Give an ONS code (E08000035), a DfE number (383) or a name")
 
 
 @app.command()

@@ -10,6 +10,8 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from outcomes.errors import OutcomesError
+
 # Canonical grades, best first, with the words the site uses.
 GRADE_LABELS: dict[str, str] = {
     "outstanding": "Outstanding",
@@ -117,7 +119,7 @@ BREAKS: list[FrameworkBreak] = [
 ]
 
 
-class UnknownGrade(ValueError):
+class UnknownGrade(OutcomesError, ValueError):
     """A published label that no framework of this provider type knows."""
 
 

@@ -14,6 +14,8 @@ from pathlib import Path
 
 import pandas as pd
 
+from outcomes.errors import MissingFile, OutcomesError, SourceError
+
 ENGLAND = ("E92000001", "England")
 
 REGIONS: dict[str, str] = {
@@ -113,8 +115,8 @@ class LaVersion:
         return (self.valid_from is None or day >= self.valid_from) and (self.valid_to is None or day < self.valid_to)
 
 
-class UnknownArea(LookupError):
-    pass
+class UnknownArea(OutcomesError, LookupError):
+    """A name or code the LA lookup does not know."""
 
 
 @dataclass
@@ -203,12 +205,26 @@ def _aliases_of(*names: object) -> set[str]:
     return {a for a in out if a}
 
 
+# The columns of the LA lookup the register reads (d2i_ilacs/Provider_data_lookup.csv).
+LOOKUP_COLUMNS = ("urn", "la_code", "la_code_new", "local_authority_ons_name", "also_known_as", "rgn22nm",
+                  "utla23nm", "ons_la_type", "stat_neighbours_la_code")
+
+
 def load_register(source_dir: Path) -> LaRegister:
     """Build the register from the published LA lookup plus the hand-held list of changes."""
     path = Path(source_dir) / LOOKUP_FILE
     if not path.exists():
-        raise FileNotFoundError(f"{path}: the LA lookup is missing; it is needed to place every provider in an LA")
-    raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+        raise MissingFile("the LA lookup is missing; it is needed to place every provider in an LA", path,
+                          "Put Provider_data_lookup.csv there (see PROVENANCE.md) or point OUTCOMES_SOURCE at the folder holding it")
+    try:
+        raw = pd.read_csv(path, dtype=str, encoding="utf-8-sig")
+    except (ValueError, pd.errors.ParserError) as e:  # UnicodeDecodeError and EmptyDataError are ValueErrors
+        raise SourceError(path, None, None, f"the LA lookup cannot be read ({type(e).__name__}: {e})",
+                          "Restore Provider_data_lookup.csv from PROVENANCE.md's source") from None
+    missing = [c for c in LOOKUP_COLUMNS if c not in raw.columns]
+    if missing:
+        raise SourceError(path, 1, missing[0], "column missing from the LA lookup's header",
+                          f"The lookup needs {', '.join(LOOKUP_COLUMNS)}")
     predecessor_dfe_ons = {(p.dfe_code, p.ons_code) for p in PREDECESSORS}
     reg = LaRegister(versions=[])
     region_by_name = {normalise_name(n): c for c, n in REGIONS.items()}

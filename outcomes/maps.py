@@ -20,6 +20,7 @@ import altair as alt
 import pandas as pd
 
 from outcomes import settings
+from outcomes.errors import MissingFile, OutcomesError
 
 LA_CURRENT = "la_current.geojson"
 LA_FORMER = "la_former.geojson"
@@ -53,7 +54,7 @@ APPROXIMATE: dict[str, tuple[str, str]] = {
 }
 
 
-class MissingShape(LookupError):
+class MissingShape(OutcomesError, LookupError):
     """A code has no boundary shape."""
 
 
@@ -74,7 +75,7 @@ def _read_layer(path: str, mtime_ns: int) -> dict[str, dict]:
 def _layer(directory: Path, fname: str) -> dict[str, dict]:
     path = directory / fname
     if not path.exists():
-        raise FileNotFoundError(f"{path}: boundary file missing; build it with `python -m geo.build`")
+        raise MissingFile("boundary file missing", path, "Build it with `python -m geo.build`")
     return _read_layer(str(path), path.stat().st_mtime_ns)
 
 

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from outcomes import settings
+from outcomes.errors import CatalogueError, MissingFile
 from outcomes.fields import PROVIDER_TYPES
 
 STATUSES = {
@@ -85,10 +86,6 @@ class Release:
         return self.published <= (now or settings.now())
 
 
-class CatalogueError(ValueError):
-    pass
-
-
 def _published(value: object, where: str) -> dt.datetime:
     if isinstance(value, dt.datetime):
         t = value
@@ -105,11 +102,10 @@ def _published(value: object, where: str) -> dt.datetime:
 def load_catalogue(path: Path | None = None) -> list[Release]:
     """All releases in the catalogue, checked for the fields every page relies on."""
     path = Path(path or settings.catalogue_path())
-    with open(path, "rb") as f:
-        doc = tomllib.load(f)
+    doc, starts = _read_toml(path)
     out, seen = [], set()
     for i, entry in enumerate(doc.get("release", []), start=1):
-        where = f"{path.name}, release {i} ({entry.get('id', 'no id')})"
+        where = f"{path.name}, release {i} ({entry.get('id', 'no id')}) on line {starts[i - 1] if i <= len(starts) else '?'}"
         for key in ("id", "title", "provider_type", "as_at", "published", "status", "reader", "sources"):
             if key not in entry:
                 raise CatalogueError(f"{where}: missing '{key}'")
@@ -123,18 +119,51 @@ def load_catalogue(path: Path | None = None) -> list[Release]:
             raise CatalogueError(f"{where}: id appears twice")
         seen.add(entry["id"])
         crosscheck = _crosscheck(entry.get("crosscheck"), where)
-        out.append(Release(
-            id=entry["id"], title=entry["title"], provider_type=entry["provider_type"],
-            as_at=entry["as_at"] if isinstance(entry["as_at"], dt.date) else dt.date.fromisoformat(entry["as_at"]),
-            published=_published(entry["published"], where), status=entry["status"], reader=entry["reader"],
-            sources=tuple(SourceFile(s["path"], s.get("sha256", "")) for s in entry["sources"]),
-            version=int(entry.get("version", 1)), coverage=entry.get("coverage", "England"),
-            source_publication=entry.get("source_publication", ""), source_published=str(entry.get("source_published", "")),
-            next_update=entry.get("next_update", ""), cutoff_days=int(entry.get("cutoff_days", 30)),
-            notes=entry.get("notes", ""), revisions=tuple(entry.get("revisions", ())),
-            supersedes=entry.get("supersedes", ""), crosscheck=crosscheck,
-        ))
+        try:
+            out.append(_release(entry, where, crosscheck))
+        except CatalogueError:
+            raise
+        except (KeyError, ValueError, TypeError, AttributeError) as e:  # a mistyped value, e.g. as_at = "31/03/2025"
+            raise CatalogueError(f"{where}: {type(e).__name__}: {e}",
+                                 fix="as_at is YYYY-MM-DD; sources = [ { path = \"...\", sha256 = \"...\" } ]; version is a number") from None
     return out
+
+
+def _release(entry: dict, where: str, crosscheck: Crosscheck | None) -> Release:
+    return Release(
+        id=entry["id"], title=entry["title"], provider_type=entry["provider_type"],
+        as_at=entry["as_at"] if isinstance(entry["as_at"], dt.date) else dt.date.fromisoformat(entry["as_at"]),
+        published=_published(entry["published"], where), status=entry["status"], reader=entry["reader"],
+        sources=tuple(SourceFile(s["path"], s.get("sha256", "")) for s in entry["sources"]),
+        version=int(entry.get("version", 1)), coverage=entry.get("coverage", "England"),
+        source_publication=entry.get("source_publication", ""), source_published=str(entry.get("source_published", "")),
+        next_update=entry.get("next_update", ""), cutoff_days=int(entry.get("cutoff_days", 30)),
+        notes=entry.get("notes", ""), revisions=tuple(entry.get("revisions", ())),
+        supersedes=entry.get("supersedes", ""), crosscheck=crosscheck,
+    )
+
+
+def _read_toml(path: Path) -> tuple[dict, list[int]]:
+    """The parsed catalogue and the line each [[release]] starts on (for messages)."""
+    try:
+        text = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise MissingFile("the release catalogue is missing", path, "Restore data/releases.toml from git or set OUTCOMES_CATALOGUE") from None
+    except UnicodeDecodeError as e:
+        raise CatalogueError(f"not UTF-8 text ({e.reason} at byte {e.start})", path, fix="Save it as UTF-8") from None
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        line = getattr(e, "lineno", None) or _line_of(str(e))
+        raise CatalogueError(f"not valid TOML: {getattr(e, 'msg', e)}", path, line,
+                             fix="Compare the entry with the ones above it (quotes, commas, brackets)") from None
+    starts = [n for n, line in enumerate(text.splitlines(), start=1) if line.strip() == "[[release]]"]
+    return doc, starts
+
+
+def _line_of(message: str) -> int | None:
+    m = re.search(r"line (\d+)", message)
+    return int(m.group(1)) if m else None
 
 
 _CROSSCHECK_KEYS = {"reader", "path", "sha256", "title"}

@@ -3,6 +3,7 @@
 OUTCOMES_SOURCE  folder of published release files (default ../shared/data/raw beside the checkout)
 OUTCOMES_DATA    folder of built data (default data/ in the checkout)
 OUTCOMES_NOW     the clock, an ISO date-time; nothing published after it is visible anywhere
+OUTCOMES_MAX_SOURCE_MB  largest release file the build will read (default 100; the largest real one is under 4 MB)
 """
 from __future__ import annotations
 
@@ -34,6 +35,11 @@ def catalogue_path() -> Path:
 def geo_dir() -> Path:
     env = os.environ.get("OUTCOMES_GEO")
     return Path(env) if env else PROJECT_ROOT / "geo"
+
+
+def max_source_bytes() -> int:
+    """A published file bigger than this is refused before it is read (memory is finite and shared)."""
+    return int(float(os.environ.get("OUTCOMES_MAX_SOURCE_MB", "100")) * 1_000_000)
 
 
 def now() -> dt.datetime:

@@ -10,10 +10,14 @@ import csv
 import datetime as dt
 import io
 import re
+import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
+
+from outcomes import settings
+from outcomes.errors import SourceError  # noqa: F401  (readers import it from here)
 
 READER_COLUMNS = [
     "source_row",          # line (CSV) or row (spreadsheet) number in the file, 1 = first line
@@ -50,13 +54,42 @@ class SourceTable:
 # `paths` are the release's source files in catalogue order; `as_at` is the release's date.
 
 
-class SourceError(ValueError):
-    """Bad input in a published file, naming the file, row and column, and how to fix it."""
+def check_size(path: Path) -> int:
+    """Refuse an empty file, or one over the size limit, before reading a byte of it."""
+    size = Path(path).stat().st_size
+    if size == 0:
+        raise SourceError(path, None, None, "the file is empty (0 bytes)",
+                          "Download it again from the publication page: the copy here is incomplete")
+    limit = settings.max_source_bytes()
+    if size > limit:
+        raise SourceError(path, None, None, f"the file is {size / 1e6:,.0f} MB, over the {limit / 1e6:,.0f} MB limit "
+                          "for a published file", "Check it is the right file; if it is, raise OUTCOMES_MAX_SOURCE_MB")
+    return size
 
-    def __init__(self, path: Path | str, row: int | None, column: str | None, problem: str, fix: str = ""):
-        self.path, self.row, self.column, self.problem, self.fix = str(path), row, column, problem, fix
-        where = f"{Path(path).name}" + (f", row {row}" if row else "") + (f", column '{column}'" if column else "")
-        super().__init__(f"{where}: {problem}" + (f". {fix}" if fix else ""))
+
+# A workbook is a zip: its sheets are inflated when read. Python's zipfile never inflates a member
+# past the size its directory declares, so checking the declared sizes first stops a "zip bomb"
+# (a tiny file that inflates to gigabytes). Real Ofsted workbooks compress about 5-20 times.
+MAX_ZIP_RATIO = 100
+
+
+def check_workbook(path: Path) -> None:
+    """Refuse a workbook that is not a valid zip, or would inflate past the limit, before opening it."""
+    try:
+        with zipfile.ZipFile(path) as z:
+            members = z.infolist()
+    except zipfile.BadZipFile:
+        raise SourceError(path, None, None, "not a readable workbook (the zip inside is damaged or truncated)",
+                          "Download it again, or open and re-save it in Excel") from None
+    total, limit = sum(m.file_size for m in members), settings.max_source_bytes()
+    if total > limit:
+        raise SourceError(path, None, None, f"the workbook would inflate to {total / 1e6:,.0f} MB, over the "
+                          f"{limit / 1e6:,.0f} MB limit", "Check it is the right file; if it is, raise OUTCOMES_MAX_SOURCE_MB")
+    for m in members:
+        if m.file_size > 1_000_000 and m.file_size > MAX_ZIP_RATIO * max(m.compress_size, 1):
+            raise SourceError(path, None, None, f"{m.filename} inflates {m.file_size / max(m.compress_size, 1):,.0f} times "
+                              f"(to {m.file_size / 1e6:,.0f} MB): not a spreadsheet Ofsted publishes",
+                              "Download the workbook again from the publication page")
 
 
 def decode(path: Path) -> tuple[str, str]:
@@ -64,11 +97,21 @@ def decode(path: Path) -> tuple[str, str]:
 
     Ofsted's 2022 and 2024 social care CSVs are Windows-1252; the others UTF-8.
     """
+    check_size(path)
     raw = Path(path).read_bytes()
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:4096]:
+        raise SourceError(path, None, None, "the file is UTF-16 or binary, not a CSV in UTF-8 or Windows-1252",
+                          "Open it in Excel and save as 'CSV UTF-8 (comma delimited)'")
     try:
         return raw.decode("utf-8-sig"), "utf-8"
     except UnicodeDecodeError:
+        pass
+    try:
         return raw.decode("cp1252"), "cp1252"
+    except UnicodeDecodeError as e:
+        line = raw.count(b"\n", 0, e.start) + 1
+        raise SourceError(path, line, None, f"byte 0x{raw[e.start]:02x} is neither UTF-8 nor Windows-1252 text",
+                          "Save the file as 'CSV UTF-8 (comma delimited)'") from None
 
 
 def clean_header(h: object) -> str:
@@ -118,12 +161,28 @@ def read_csv_table(path: Path, header_must: tuple[str, ...] = ("URN",)) -> tuple
         records.append((start, cells))
         start = reader.line_num + 1
     frame, header_line = _frame_from_records(path, records, header_must)
+    _check_not_cut_off(path, text, records, header_line)
     return _strip(frame), {"encoding": encoding, "header_row": header_line}
+
+
+def _check_not_cut_off(path: Path, text: str, records: list[tuple[int, list[str]]], header_line: int) -> None:
+    """A file that stops mid-row (an interrupted download) ends without a line break on a short row."""
+    if text.endswith(("\n", "\r")) or not records or records[-1][0] <= header_line:
+        return
+    header = next(cells for line, cells in records if line == header_line)
+    line, cells = records[-1]
+    if len(cells) < len(header):
+        raise SourceError(path, line, clean_header(header[len(cells)]),
+                          f"the last row stops after {len(cells)} of {len(header)} cells and the file has no final "
+                          "line break: it looks cut off", "Download the file again")
 
 
 def read_sheet_table(path: Path, header_must: tuple[str, ...] = ("URN",), sheet: str | int | None = None) -> tuple[pd.DataFrame, dict]:
     """Read an XLSX or ODS sheet the same way; picks the first sheet with a matching header."""
     engine = "odf" if Path(path).suffix.lower() == ".ods" else "openpyxl"
+    check_size(path)
+    if Path(path).suffix.lower() in (".xlsx", ".xlsm", ".ods"):
+        check_workbook(path)
     book = pd.read_excel(path, sheet_name=None if sheet is None else sheet, header=None, dtype=str, engine=engine)
     sheets = book if isinstance(book, dict) else {sheet: book}
     last_error = None
@@ -161,9 +220,16 @@ def find_column(frame: pd.DataFrame, *patterns: str, required: bool = True, path
             if re.fullmatch(p, n):
                 return c
     if required:
-        raise SourceError(path or "", None, patterns[0], "expected column not found",
+        raise SourceError(path or "", None, _readable(patterns[0]), "expected column not found (missing or renamed)",
                           f"Columns present: {', '.join(map(str, frame.columns[1:]))}")
     return None
+
+
+def _readable(pattern: str) -> str:
+    """A column pattern as words for a message: optional parts dropped, the first of alternatives kept."""
+    s = re.sub(r"\(\?:[^()]*\)\?", "", pattern)
+    s = re.sub(r"\(\?:([^|()]*)[^()]*\)", r"\1", s)
+    return re.sub(r"[\\^$?]", "", s).strip()
 
 
 _DATE_FORMATS = ("%d/%m/%Y", "%d/%m/%y", "%Y-%m-%d", "%Y%m%d", "%Y.%m.%d", "%d-%m-%Y", "%Y-%m-%d %H:%M:%S", "%d.%m.%Y")
