@@ -28,8 +28,14 @@ def guidance_frame() -> pd.DataFrame:
 
 
 def guidance_text(release: Release) -> str:
-    lines = [f"# Data guidance: {release.title}", "", f"Status: {release.status_label}.",
-             f"As at: {release.as_at:%d %B %Y}. Coverage: {release.coverage}.", ""]
+    lines = [f"# Data guidance: {release.title}", "", f"Status: {release.status_label}. Version: {release.version}.",
+             f"As at: {release.as_at:%d %B %Y}. Coverage: {release.coverage}.", "",
+             f"Time: the figures are a snapshot of each provider's latest inspection as at {release.as_at:%d %B %Y}. "
+             f"Following the Explore Education Statistics standard, `time_period` is {release.as_at.year} with "
+             f"`time_identifier` 'Reporting year', and the exact date is in `as_at_date` ({release.as_at.isoformat()}).", "",
+             "Files: each table has every filter combination, with 'Total' rows, and a `.meta.csv` metadata file. "
+             "The provider-level file is at the EES 'Institution' level (`institution_id` is the URN, or the UKPRN "
+             "for further education): an ancillary file, one row per provider.", ""]
     if release.notes:
         lines += [release.notes, ""]
     lines += ["## Columns", ""]
@@ -72,7 +78,7 @@ def reproduce_pandas(release: Release, subtype: str | None) -> str:
     return (f"import pandas as pd\n"
             f"df = pd.read_csv('data/{release.id}_provider.csv', dtype=str)\n"
             f"df = df[df.country_name == 'England']{filt}\n"
-            f"counts = df.pivot_table(index='la_name', columns='overall_grade', values='urn', aggfunc='count', fill_value=0)\n"
+            f"counts = df.pivot_table(index='la_name', columns='overall_grade', values='institution_id', aggfunc='count', fill_value=0)\n"
             f"graded = counts[[c for c in {sorted(GRADED)!r} if c in counts]].sum(axis=1)\n"
             f"good = counts[[c for c in ['outstanding', 'good'] if c in counts]].sum(axis=1)\n"
             f"pct_good_or_outstanding = (100 * good / graded).round(1)")

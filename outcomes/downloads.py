@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from outcomes.fields import metadata_rows
+from outcomes import ees
 from outcomes.releases import Release
 from outcomes.store import Store
-from outcomes.tables import grade_table, provider_table, published
+from outcomes.tables import published
 
 # A cell starting with one of these is run as a formula by Excel and LibreOffice (CSV injection,
 # OWASP). Prefixing an apostrophe keeps the text and stops the formula.
@@ -48,10 +48,8 @@ def to_csv_bytes(frame: pd.DataFrame, excel_bom: bool = True) -> bytes:
 
 
 def metadata_for(frame: pd.DataFrame) -> pd.DataFrame:
-    return pd.DataFrame(metadata_rows([c for c in frame.columns if c not in
-                                       ("time_period", "time_identifier", "geographic_level", "country_code",
-                                        "country_name", "region_code", "region_name", "new_la_code",
-                                        "old_la_code", "la_name")]))
+    """The EES metadata file of a table: only its real filters, and its indicators."""
+    return ees.metadata(frame)
 
 
 def trend_frames(store: Store, release: Release, subtype: str | None = None, la: str | None = None,
@@ -66,11 +64,13 @@ def trend_frames(store: Store, release: Release, subtype: str | None = None, la:
 
 def export_frames(store: Store, release: Release, level: str, subtype: str | None = None,
                   region: str | None = None, la: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The tidy data and metadata frames of a view: the single code path for screen and CSV."""
+    """The tidy data and metadata frames of a view: the single code path for screen and CSV.
+
+    Every filter combination with Total rows (EES standard); provider rows at the Institution level."""
     if level == "provider":
-        data = provider_table(store, release, subtype, la)
+        data = ees.institution_table(store, release, subtype, la)
     else:
-        data = published(grade_table(store, release, level, subtype, region, la), level)
+        data = published(ees.aggregate_table(store, release, level, subtype, region, la), level)
     return data, metadata_for(data)
 
 

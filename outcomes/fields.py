@@ -90,9 +90,10 @@ GRADE_CODES = (
 
 _F = [
     # -- time and geography (EES open data standard order) --
-    Field("time_period", "Time period", "The date the figures are 'as at', as YYYYMMDD for a snapshot date.", "string", nullable=False, role="time"),
-    Field("time_identifier", "Time identifier", "What the time period means: a snapshot 'as at' date.", "string", ("As at date",), nullable=False, role="time"),
-    Field("geographic_level", "Geographic level", "The level of geography of the row.", "string", tuple(GEOGRAPHIC_LEVELS.values()), nullable=False, role="geography"),
+    Field("time_period", "Time period", "The reporting year of the snapshot: the year of the date the figures are 'as at' (YYYY).", "string", nullable=False, role="time"),
+    Field("time_identifier", "Time identifier", "What the time period means (EES convention): 'Reporting year' for an annual 'as at' snapshot.", "string", ("Reporting year",), nullable=False, role="time"),
+    Field("as_at_date", "As at date", "The exact date the figures are 'as at' (YYYY-MM-DD): each provider's latest inspection up to that date.", "date", nullable=False, role="time"),
+    Field("geographic_level", "Geographic level", "The level of geography of the row ('Institution' for one row per provider).", "string", tuple(GEOGRAPHIC_LEVELS.values()) + ("Institution",), nullable=False, role="geography"),
     Field("country_code", "Country code", "ONS code of the country (E92000001 for England).", "string", role="geography"),
     Field("country_name", "Country", "Country name.", "string", role="geography"),
     Field("region_code", "Region code", "ONS code of the English region (E12).", "string", role="geography"),
@@ -100,6 +101,8 @@ _F = [
     Field("new_la_code", "LA code (ONS)", "ONS code of the upper-tier local authority as it was at the time of the figures.", "string", role="geography"),
     Field("old_la_code", "LA number (DfE)", "DfE three-digit local authority number.", "string", role="geography"),
     Field("la_name", "Local authority", "Upper-tier local authority, as it was at the time of the figures.", "string", role="geography"),
+    Field("institution_id", "Provider URN", "Provider-level files: Ofsted's unique reference number (URN; UKPRN for further education) in the EES 'Institution' level column.", "string", role="geography"),
+    Field("institution_name", "Provider name", "Provider-level files: the provider's name as published (children's homes stay REDACTED) in the EES 'Institution' level column.", "string", role="geography"),
     # -- filters --
     Field("provider_type", "Provider type", "The family of providers Ofsted inspects, one release series each.", "string", tuple(PROVIDER_TYPES), nullable=False),
     Field("provider_subtype", "Provider subtype", "Provision type (social care), Ofsted phase (schools), provider group (FE) or 'Local authority'.", "string"),

@@ -17,6 +17,7 @@ import pandas as pd
 from outcomes.errors import MissingFile, OutcomesError, SourceError
 
 ENGLAND = ("E92000001", "England")
+WALES = ("W92000004", "Wales")  # ONS country code; a few providers in the 2025 file are in Wales
 
 REGIONS: dict[str, str] = {
     "E12000001": "North East",
@@ -78,6 +79,16 @@ PREDECESSORS: tuple[Predecessor, ...] = (
     Predecessor("Sheffield", "E08000019", "373", "E12000003", dt.date(2024, 4, 1), ("E08000039",),
                 "new ONS code from April 2024 after a small boundary change with Barnsley"),
 )
+
+# DfE's standard LA names (the names DfE's data screener accepts with each code: its lookup
+# data/las.csv in github.com/dfe-analytical-services/dfe-published-data-qa) where the LA lookup
+# we read (and DfE's LAIT code list) spells an LA otherwise. Keyed by DfE LA number.
+DFE_STANDARD_NAMES: dict[str, str] = {
+    "822": "Bedford",  # lookup: "Bedford Borough"
+    "840": "County Durham",  # lookup: "Durham"
+    "884": "Herefordshire, County of",  # lookup: "Herefordshire"
+    "810": "Kingston upon Hull, City of",  # lookup: "Kingston Upon Hull, City of"
+}
 
 # Current authorities created by the changes above, and when their code started.
 CREATED = {succ: p.ended for p in PREDECESSORS for succ in p.successors}
@@ -236,14 +247,15 @@ def load_register(source_dir: Path) -> LaRegister:
         # The region *name* is used: the file's rgn22cd is wrong for a few LAs (Buckinghamshire
         # carries E12000004, East Midlands; Gloucestershire E12000003) while rgn22nm is right.
         region = region_by_name[normalise_name(row.rgn22nm)]
-        v = LaVersion(row.la_code_new, row.la_code, row.local_authority_ons_name, region,
+        name = DFE_STANDARD_NAMES.get(row.la_code, row.local_authority_ons_name)
+        v = LaVersion(row.la_code_new, row.la_code, name, region,
                       CREATED.get(row.la_code_new), None, (row.la_code_new,), urn=row.urn)
         reg.versions.append(v)
         reg.ons_types[v.ons_code] = row.ons_la_type if isinstance(row.ons_la_type, str) else ""
         neighbours = row.stat_neighbours_la_code
         if isinstance(neighbours, str):
             reg.stat_neighbours[v.ons_code] = [c.strip() for c in neighbours.split(",") if c.strip()]
-        for a in _aliases_of(row.local_authority_ons_name, row.also_known_as, row.utla23nm):
+        for a in _aliases_of(name, row.local_authority_ons_name, row.also_known_as, row.utla23nm):
             reg.aliases.setdefault(a, set()).add(v.ons_code)
     for p in PREDECESSORS:
         # Where a predecessor followed an even earlier one (Dorset county began long before 2015),

@@ -64,7 +64,7 @@ def trend(store: Store, release: Release, subtype: str | None = None, la: str | 
         series = series.mask(t["geographic_level"] == "Regional", t["region_name"])
     if "la_name" in t:
         series = series.mask(t["geographic_level"] == "Local authority", t["la_name"])
-    return pd.DataFrame({"date": pd.to_datetime(t["time_period"], format="%Y%m%d"), "value": t["pct_good_or_outstanding"],
+    return pd.DataFrame({"date": pd.to_datetime(t["as_at_date"]), "value": t["pct_good_or_outstanding"],
                          "series": series, "graded": t["graded"]})
 
 

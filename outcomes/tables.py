@@ -11,11 +11,24 @@ import pandas as pd
 from outcomes import disclosure
 from outcomes.fields import COUNT_INDICATORS, GEOGRAPHY_COLUMNS
 from outcomes.frameworks import GOOD_OR_BETTER, GRADED, scale_grades
-from outcomes.geography import ENGLAND
+from outcomes.geography import ENGLAND, WALES
 from outcomes.releases import Release
 from outcomes.store import Store
 
 LEVELS = ("national", "regional", "local_authority", "provider")
+# EES time convention for an "as at" snapshot: DfE's screener allows only year-like periods
+# (4 or 6 digits), and a snapshot at one date each year is a "Reporting year" (4 digits), as
+# DfE's own "as at 31 March" statistics (e.g. children looked after) publish it. The exact
+# date is kept beside it in as_at_date.
+TIME_IDENTIFIER = "Reporting year"
+
+
+def time_columns(release: Release) -> dict[str, str]:
+    """The time columns stamped on every row of a release's tables."""
+    return {"time_period": f"{release.as_at.year:04d}", "time_identifier": TIME_IDENTIFIER,
+            "as_at_date": release.as_at.isoformat()}
+
+
 LEVEL_LABELS = {"national": "National", "regional": "Regional", "local_authority": "Local authority", "provider": "Provider"}
 BAD_GRADES = {"inadequate", "widespread_failings", "serious_weaknesses"}
 
@@ -45,7 +58,7 @@ def compute_grade_table(counts: pd.DataFrame, release: Release, level: str, subt
     cols = indicator_columns(release.provider_type, counts)
     keys = _level_keys(level)
     if counts.empty or (level != "national" and counts["new_la_code"].isna().all()):
-        return pd.DataFrame(columns=level_columns(level) + ["provider_type", "provider_subtype"] + cols)
+        return pd.DataFrame(columns=level_columns(level) + ["as_at_date", "provider_type", "provider_subtype"] + cols)
     pivot = counts.pivot_table(index=keys or None, columns="grade", values="n", aggfunc="sum", fill_value=0) if keys else \
         counts.groupby("grade")["n"].sum().to_frame().T
     pivot = pivot.reset_index(drop=not keys)
@@ -64,8 +77,8 @@ def compute_grade_table(counts: pd.DataFrame, release: Release, level: str, subt
         pivot["pct_good_or_outstanding"] = (100 * pivot[good].sum(axis=1) / denominator).round(1)
     pivot["pct_inadequate"] = (100 * pivot[bad].sum(axis=1) / denominator).round(1) if bad else float("nan")
     out = pivot.copy()
-    out["time_period"] = release.as_at.strftime("%Y%m%d")
-    out["time_identifier"] = "As at date"
+    for c, v in time_columns(release).items():
+        out[c] = v
     out["geographic_level"] = LEVEL_LABELS[level]
     out["country_code"], out["country_name"] = ENGLAND
     for c in GEOGRAPHY_COLUMNS:
@@ -77,7 +90,7 @@ def compute_grade_table(counts: pd.DataFrame, release: Release, level: str, subt
         out = out.sort_values(["region_name", "la_name"])
     elif level == "regional":
         out = out.sort_values("region_name")
-    return out[level_columns(level) + ["provider_type", "provider_subtype"] + cols].reset_index(drop=True)
+    return out[level_columns(level) + ["as_at_date", "provider_type", "provider_subtype"] + cols].reset_index(drop=True)
 
 
 def grade_table(store: Store, release: Release, level: str, subtype: str | None = None,
@@ -86,7 +99,7 @@ def grade_table(store: Store, release: Release, level: str, subtype: str | None 
     Shares that disclosure control withholds are blank (NaN); `published` turns them into symbols."""
     rows = store.grades(release.id, level, subtype, region, la)
     if rows.empty:
-        return pd.DataFrame(columns=level_columns(level) + ["provider_type", "provider_subtype"]
+        return pd.DataFrame(columns=level_columns(level) + ["as_at_date", "provider_type", "provider_subtype"]
                             + indicator_columns(release.provider_type))
     return rows.drop(columns=["rank", "ranked"], errors="ignore")
 
@@ -112,13 +125,14 @@ def published(table: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
 def provider_table(store: Store, release: Release, subtype: str | None = None, la: str | None = None) -> pd.DataFrame:
     """One row per provider: URN, name as published (REDACTED stays), type, LA, latest inspection."""
     rows = store.query("provider_rows", release_id=release.id, subtype=subtype, la=la)
+    times = time_columns(release)
     out = pd.DataFrame({
-        "time_period": release.as_at.strftime("%Y%m%d"), "time_identifier": "As at date",
-        "geographic_level": "Provider", "country_code": [ENGLAND[0] if e else None for e in rows["in_england"]],
-        "country_name": [ENGLAND[1] if e else "Wales" for e in rows["in_england"]],
+        "time_period": times["time_period"], "time_identifier": times["time_identifier"],
+        "geographic_level": "Provider", "country_code": [ENGLAND[0] if e else WALES[0] for e in rows["in_england"]],
+        "country_name": [ENGLAND[1] if e else WALES[1] for e in rows["in_england"]],
         "region_code": rows["region_code"], "region_name": rows["region_name"],
         "new_la_code": rows["new_la_code"], "old_la_code": rows["old_la_code"], "la_name": rows["la_name"],
-        "provider_type": rows["provider_type"], "provider_subtype": rows["provider_subtype"],
+        "as_at_date": times["as_at_date"], "provider_type": rows["provider_type"], "provider_subtype": rows["provider_subtype"],
         "urn": rows["urn"], "provider_name": rows["provider_name"], "inspection_id": rows["inspection_id"],
         "inspection_type": rows["inspection_type"],
         "inspection_start_date": pd.to_datetime(rows["inspection_start_date"]).dt.strftime("%Y-%m-%d"),

@@ -340,7 +340,7 @@ def test_welsh_la_row_is_counted_but_kept_out_of_england_totals(published_site):
     las = grade_table(store, release, "local_authority")
     assert set(las["la_name"]) == {"Leeds", "Kent", "Camden"} and las["providers"].sum() == 6
     provs = provider_table(store, release).set_index("urn")
-    assert provs.loc["1000007", "country_name"] == "Wales" and pd.isna(provs.loc["1000007", "country_code"])
+    assert provs.loc["1000007", "country_name"] == "Wales" and provs.loc["1000007", "country_code"] == "W92000004"  # ONS code of Wales
     assert (provs.drop(index="1000007")["country_name"] == "England").all()
 
 

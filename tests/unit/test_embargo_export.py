@@ -154,8 +154,12 @@ def test_export_before_publication_refuses_and_lists_what_exists(at):
 def test_export_after_publication_gives_the_figures(at):
     r = export(at(f"{RELEASE_DAY}T09:30:00"), "--provider-type", "social_care_provider", "--as-at", "2024-03-31")
     assert r.returncode == 0, r.stderr
-    [row] = list(csv.DictReader(io.StringIO(r.stdout)))
-    assert row["time_period"] == "20240331" and row["geographic_level"] == "National"
+    rows = list(csv.DictReader(io.StringIO(r.stdout)))
+    [row] = [x for x in rows if x["provider_subtype"] == "Total"]
+    assert {x["provider_subtype"] for x in rows} == {"Total", "Children's home", "Independent fostering agency"}
+    assert row["geographic_level"] == "National"
+    # EES time convention for an annual "as at" snapshot, with the exact date kept beside it
+    assert (row["time_period"], row["time_identifier"], row["as_at_date"]) == ("2024", "Reporting year", "2024-03-31")
     assert (row["providers"], row["outstanding"], row["good"], row["inadequate"]) == ("3", "1", "2", "0")
     assert row["pct_good_or_outstanding"] == "100.0"
 

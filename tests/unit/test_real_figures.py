@@ -181,7 +181,9 @@ def test_2025_release_sets_aside_welsh_providers(real):
     las = export_csv(env, "--provider-type", "social_care_provider", "--as-at", "2025-03-31", "--level", "local_authority")
     assert las["new_la_code"].str.match(r"^E0[6-9]|^E10").all()
     assert not set(las["la_name"]) & WALES
-    assert las["providers"].astype(int).sum() == len(rows) - welsh
+    totals = las[las["provider_subtype"] == "Total"]  # the file also has a row per LA and subtype
+    assert totals["providers"].astype(int).sum() == len(rows) - welsh
+    assert las.loc[las["provider_subtype"] != "Total", "providers"].astype(int).sum() == len(rows) - welsh
 
 
 def test_every_la_code_in_every_release_is_in_the_lookup(real):
