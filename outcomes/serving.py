@@ -71,11 +71,19 @@ def build(data_dir: Path, progress=None) -> Path:
             judgements.append(jc.assign(release_id=release.id, subtype_key=jc["provider_subtype"].fillna(ALL)))
     folder = settings.serving_dir(data_dir)
     folder.mkdir(parents=True, exist_ok=True)
-    _write(pd.concat([g for g in grades if not g.empty], ignore_index=True) if any(not g.empty for g in grades)
-           else pd.DataFrame({"release_id": pd.Series(dtype="string")}), folder / GRADES)
-    _write(pd.concat(judgements, ignore_index=True) if judgements
-           else pd.DataFrame({"release_id": pd.Series(dtype="string")}), folder / JUDGEMENT_COUNTS)
+    grades = [g for g in grades if not g.empty]
+    _write(pd.concat(grades, ignore_index=True) if grades else _empty(GRADE_KEYS + ["providers"]), folder / GRADES)
+    _write(pd.concat(judgements, ignore_index=True) if judgements else _empty(JUDGEMENT_KEYS), folder / JUDGEMENT_COUNTS)
     return folder
+
+
+GRADE_KEYS = ["release_id", "level", "subtype_key", "columns", "region_code", "new_la_code"]
+JUDGEMENT_KEYS = ["release_id", "subtype_key", "provider_subtype", "judgement", "judgement_label", "grade", "n"]
+
+
+def _empty(columns: list[str]) -> pd.DataFrame:
+    """A table with no rows but every column the store's queries name."""
+    return pd.DataFrame({c: pd.Series(dtype="int64" if c in ("n", "providers") else "string") for c in columns})
 
 
 def _write(frame: pd.DataFrame, path: Path) -> None:

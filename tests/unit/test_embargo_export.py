@@ -113,7 +113,9 @@ def test_store_hides_a_release_before_its_publication_time(at, now):
     assert store.latest("social_care_provider").as_at.isoformat() == "2023-03-31"
     # Its rows cannot be reached by any query either, even by naming it.
     assert store.query("provider_rows", release_id="sc-2024", subtype=None, la=None).empty
-    assert store.query("grade_counts", release_id="sc-2024", subtype=None).empty
+    assert store.query("grade_counts_by_subtype", release_id="sc-2024").empty
+    # Nor its precomputed serving rows (the serving tables hold every built release).
+    assert store.grades("sc-2024", "national").empty and store.query("judgement_counts", release_id="sc-2024", subtype_key="").empty
     with pytest.raises(KeyError):
         store.release("sc-2024")
 
