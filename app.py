@@ -1,6 +1,10 @@
-"""Entry point: page config, navigation over pages/ (with st.navigation, Streamlit 1.67 routes deep
-links such as /map through the navigation; tests/browser keeps a deep-link test of every page), the
-error boundary, the footer."""
+"""Entry point: page config, navigation over views/, the error boundary, the footer.
+
+The pages live in views/, not pages/: Streamlit 1.67 decides at the first script run of a process
+whether a pages/ folder exists (PagesManager.uses_pages_directory) and, if so, runs that first
+session in its old file-based mode (script_runner._mpa_v1): navigation labelled by file name, and
+app.py's page config, footer and error boundary skipped. tests/browser/test_first_visit.py holds it.
+"""
 import logging
 
 import streamlit as st
@@ -9,12 +13,12 @@ from outcomes.errors import error_id, page_failure_message
 
 SITE = "Ofsted inspection outcomes in England"
 PAGES = [
-    st.Page("pages/overview.py", title="Overview", url_path="overview", default=True),
-    st.Page("pages/provider_types.py", title="Provider types", url_path="provider-types"),
-    st.Page("pages/la_profile.py", title="Local authority profile", url_path="local-authority"),
-    st.Page("pages/map.py", title="Map", url_path="map"),
-    st.Page("pages/data.py", title="Download data", url_path="data"),
-    st.Page("pages/methodology.py", title="Methodology and about", url_path="methodology"),
+    st.Page("views/overview.py", title="Overview", url_path="overview", default=True),
+    st.Page("views/provider_types.py", title="Provider types", url_path="provider-types"),
+    st.Page("views/la_profile.py", title="Local authority profile", url_path="local-authority"),
+    st.Page("views/map.py", title="Map", url_path="map"),
+    st.Page("views/data.py", title="Download data", url_path="data"),
+    st.Page("views/methodology.py", title="Methodology and about", url_path="methodology"),
 ]
 page = st.navigation(PAGES)
 # Each page gets its own browser title (WCAG 2.4.2), so set_page_config follows the navigation.

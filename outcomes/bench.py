@@ -66,7 +66,7 @@ def in_process(echo: Callable[[str], None]) -> None:
         for page in tqdm(["overview", "provider_types", "la_profile", "map", "data", "methodology"], desc="pages", unit="page"):
             def render(page=page):
                 at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=120).run()
-                at.switch_page(f"pages/{page}.py")
+                at.switch_page(f"views/{page}.py")
                 return at.run()
             secs, at = _timed(render)
             rows.append((f"page {page} (first run in this process)", f"{secs:.2f} s", "error" if at.exception else "ok", TARGETS["page_s"], secs))

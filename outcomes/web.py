@@ -300,7 +300,7 @@ def area_map(release: Release, subtype: str | None, measure: str, level: str = "
     st.caption(shown.note)
     clicked = mapping.clicked_code(event)
     if clicked and level == "local_authority" and clicked != highlight:
-        st.switch_page("pages/la_profile.py", query_params={"la": mapping.profile_code(clicked)})
+        st.switch_page("views/la_profile.py", query_params={"la": mapping.profile_code(clicked)})
     return shown.values
 
 

@@ -46,7 +46,7 @@ def test_a_failing_page_shows_an_id_and_a_way_home(monkeypatch, caplog):
 def test_switch_page_and_stop_pass_through_the_boundary(monkeypatch):
     def leaves(self):
         if self.title == "Overview":
-            st.switch_page("pages/methodology.py")
+            st.switch_page("views/methodology.py")
         st.stop()
 
     replace_pages(monkeypatch, leaves)

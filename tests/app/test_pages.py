@@ -17,7 +17,7 @@ PAGES = ["overview", "provider_types", "la_profile", "map", "data", "methodology
 def run(page: str, **params) -> AppTest:
     # Run once first: pages registered by st.navigation with a url_path are only known after a run.
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page(f"pages/{page}.py")
+    at.switch_page(f"views/{page}.py")
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()

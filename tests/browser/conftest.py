@@ -44,11 +44,11 @@ def _free_port() -> int:
         return s.getsockname()[1]
 
 
-@pytest.fixture(scope="session")
-def server(built_data) -> str:
+def start_server(built_data: Path, log_name: str = "streamlit.log") -> tuple[str, subprocess.Popen]:
+    """A fresh `streamlit run` of the app on a free port over the built data."""
     port = _free_port()
     env = {**os.environ, "OUTCOMES_DATA": str(built_data), "OUTCOMES_GEO": os.environ.get("OUTCOMES_GEO", "")}
-    log = open(built_data / "streamlit.log", "w")
+    log = open(built_data / log_name, "w")
     proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "app.py", "--server.port", str(port),
                              "--server.address", "127.0.0.1", "--server.headless", "true"],
                             cwd=settings.PROJECT_ROOT, env=env, stdout=log, stderr=subprocess.STDOUT)
@@ -57,12 +57,16 @@ def server(built_data) -> str:
     while time.time() < deadline:
         try:
             if urllib.request.urlopen(url + "/_stcore/health", timeout=2).read() == b"ok":
-                break
+                return url, proc
         except OSError:
             time.sleep(0.3)
-    else:
-        proc.kill()
-        pytest.fail(f"streamlit did not start: see {built_data / 'streamlit.log'}")
+    proc.kill()
+    pytest.fail(f"streamlit did not start: see {built_data / log_name}")
+
+
+@pytest.fixture(scope="session")
+def server(built_data) -> str:
+    url, proc = start_server(built_data)
     yield url
     proc.terminate()
     proc.wait(timeout=10)

@@ -20,7 +20,7 @@ profile = web.la_profile(code, web.published_key())
 if profile.former_note:
     st.info(profile.former_note)
     for succ, succ_name in profile.successors:
-        st.page_link("pages/la_profile.py", label=f"Go to {succ_name}", query_params={"la": succ})
+        st.page_link("views/la_profile.py", label=f"Go to {succ_name}", query_params={"la": succ})
 if profile.former:
     if profile.former_trend is not None:
         web.chart(profile.former_trend)
@@ -60,7 +60,7 @@ for block in profile.blocks:
         st.caption("Years before a reorganisation show the authority of that time where its area was the same "
                    "(North Yorkshire's pre-2023 code, or Bournemouth and Poole before BCP).")
         for old_code, old_name in profile.split_from:
-            st.page_link("pages/la_profile.py", label=f"Earlier figures: {old_name}, before it was split", query_params={"la": old_code})
+            st.page_link("views/la_profile.py", label=f"Earlier figures: {old_name}, before it was split", query_params={"la": old_code})
         web.trend_download(block.release, block.subtype, block.la_code, profile.region_code, key=f"trend_{block.provider_type}")
     with st.expander("Map of the region"):
         web.area_map(block.release, block.subtype, "pct_good_or_outstanding", region=profile.region_code,

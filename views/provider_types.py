@@ -39,7 +39,7 @@ with tab_map:
     else:
         web.area_map(release, subtype, "pct_good_or_outstanding" if view.share is not None else "pct_inadequate", key="type_map")
         st.caption("Select an area on the map to open its profile.")
-        st.page_link("pages/map.py", label="Open the full map (other measures, regions)",
+        st.page_link("views/map.py", label="Open the full map (other measures, regions)",
                      query_params={"type": ptype, "as_at": release.as_at.isoformat(), "subtype": subtype or "All"})
 with tab_time:
     if view.trend is None:

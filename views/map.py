@@ -30,7 +30,7 @@ with right:
             if la:
                 row = view[view["code"] == la].iloc[0]
                 st.metric(names[la], row["value_label"], help=f"{measures[measure]}; {row['count_label']} providers")
-                st.page_link("pages/la_profile.py", label=f"Open the {names[la]} profile",
+                st.page_link("views/la_profile.py", label=f"Open the {names[la]} profile",
                              query_params={"la": mapping.profile_code(la)})
         st.markdown(mapping.legend_words(measure, view))
 

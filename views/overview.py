@@ -27,7 +27,7 @@ for head in view.headlines:
         if head.providers != head.graded:
             c3.caption(f"{head.graded:,} have an overall grade; the rest are not yet inspected or were "
                        "inspected under a framework with no overall grade.")
-        st.page_link("pages/provider_types.py", label=f"Explore {head.label.lower()}", query_params={"type": head.provider_type})
+        st.page_link("views/provider_types.py", label=f"Explore {head.label.lower()}", query_params={"type": head.provider_type})
 
 st.header("Trend: children's homes and local authorities")
 if view.trend is not None:
