@@ -178,10 +178,17 @@ def chart(figure: views.Chart, **kwargs):
 
 
 def table(frame: pd.DataFrame, **kwargs) -> None:
-    """A table with the registry's labels as column headings (the CSV keeps the column names)."""
+    """A table for people. Tidy (EES) rows are laid out for reading (outcomes.display: names not
+    codes, '85.4%', symbols with their meaning); the download beside it keeps the tidy CSV."""
+    from outcomes import display
     from outcomes.fields import FIELDS
 
-    config = {c: st.column_config.Column(FIELDS[c].label, help=FIELDS[c].description) for c in frame.columns if c in FIELDS}
+    if "geographic_level" in frame:
+        help_by_label = {FIELDS[c].label: FIELDS[c].description for c in frame.columns if c in FIELDS}
+        frame = display.for_people(frame)
+        config = {c: st.column_config.Column(c, help=help_by_label[c]) for c in frame.columns if c in help_by_label}
+    else:
+        config = {c: st.column_config.Column(FIELDS[c].label, help=FIELDS[c].description) for c in frame.columns if c in FIELDS}
     st.dataframe(frame, hide_index=True, width="stretch", column_config=config, **kwargs)
 
 

@@ -73,9 +73,9 @@ def test_la_profile_for_a_former_authority_leads_to_its_successors(built_data):
 def test_a_code_change_opens_the_same_area(built_data):
     at = run("la_profile", la="E10000023")  # North Yorkshire's code before April 2023
     assert "North Yorkshire" in [h.value for h in at.header]
-    trend = next(d.value for d in at.dataframe if "time_period" in d.value and (d.value["geographic_level"] == "Local authority").sum() > 1)
-    years = set(trend.loc[trend["geographic_level"] == "Local authority", "time_period"])
-    assert {"2022", "2025"} <= years, "the trend follows the area across its 2023 code change"
+    trend = next(d.value for d in at.dataframe if "Level" in d.value and (d.value["Level"] == "Local authority").sum() > 1)
+    dates = set(trend.loc[trend["Level"] == "Local authority", "As at"])
+    assert {"31 March 2022", "31 March 2025"} <= dates, "the trend follows the area across its 2023 code change"
 
 
 def test_unknown_url_value_gives_a_message_and_the_default(built_data):
@@ -104,7 +104,7 @@ def test_map_page_reads_its_state_from_the_url(built_data):
 
 
 def test_data_page_table_is_the_download(built_data):
-    from outcomes import downloads
+    from outcomes import display, downloads
     from outcomes.store import Store
 
     at = run("data", type="social_care_provider", as_at="2024-03-31", level="regional")
@@ -114,7 +114,13 @@ def test_data_page_table_is_the_download(built_data):
     # Every filter combination (EES): each of the 9 regions for the Total and for each subtype.
     assert len(shown) == len(expected) == 9 * expected["provider_subtype"].nunique()
     assert "Total" in set(expected["provider_subtype"])
-    assert list(shown.columns) == list(expected.columns)
+    # On screen the same rows for people: names, not codes; shares with a % sign; symbols explained.
+    people = display.for_people(expected)
+    assert list(shown.columns) == list(people.columns) and "Region code" not in shown.columns
+    share = shown["Good or outstanding (%)"]
+    assert (share.str.endswith("%") | share.isin(list(display.SYMBOL_WORDS.values()))).all()
+    assert share.str.endswith("%").sum() > len(share) / 2
+    assert not shown.astype(str).isin(["None", "nan", "E92000001"]).any().any()
 
 
 def test_nothing_shows_before_its_publication_time(built_data, monkeypatch):

@@ -1,0 +1,78 @@
+"""Tables for people: the tidy (EES) rows a download holds, turned into what a reader expects.
+
+The download keeps the tidy CSV exactly (codes, time identifiers, symbols); on screen a reader gets
+the area's name, the date in words, percentages with one decimal and a % sign, and a symbol with
+its meaning instead of a blank. Columns that only a machine needs (codes, time identifiers) go.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from outcomes import disclosure
+from outcomes.fields import FIELDS
+from outcomes.frameworks import GRADE_LABELS
+
+# Tidy columns no reader needs on screen: codes and the EES time bookkeeping.
+MACHINE_COLUMNS = ("time_period", "time_identifier", "country_code", "country_name", "region_code", "new_la_code",
+                   "old_la_code", "provider_type", "institution_id")
+SYMBOL_WORDS = {disclosure.SUPPRESSED: f"c (fewer than {disclosure.THRESHOLD} graded)",
+                disclosure.NOT_APPLICABLE: "z (none graded)", "x": "x (not available)"}
+
+
+def _area(frame: pd.DataFrame) -> pd.Series:
+    """The name of each row's area: the LA, else the region, else England."""
+    area = pd.Series("England", index=frame.index, dtype=object)
+    for col in ("region_name", "la_name"):
+        if col in frame:
+            area = area.mask(frame[col].notna() & (frame[col].astype(str) != ""), frame[col])
+    return area
+
+
+def _date_words(value) -> str:
+    if value is None or pd.isna(value) or value == "":
+        return "not known"
+    d = pd.Timestamp(value)
+    return f"{d.day} {d:%B %Y}"
+
+
+def _share(value) -> str:
+    text = "" if value is None or (not isinstance(value, str) and pd.isna(value)) else str(value)
+    if text in SYMBOL_WORDS:
+        return SYMBOL_WORDS[text]
+    try:
+        return f"{float(text):.1f}%"
+    except ValueError:
+        return text or SYMBOL_WORDS[disclosure.NOT_APPLICABLE]
+
+
+def for_people(tidy: pd.DataFrame) -> pd.DataFrame:
+    """A tidy table (published form: shares as text or symbols) laid out for reading."""
+    if tidy.empty:
+        return tidy
+    out = pd.DataFrame(index=tidy.index)
+    levels = set(tidy["geographic_level"]) if "geographic_level" in tidy else set()
+    if levels and levels != {"Institution"}:
+        out["Area"] = _area(tidy)
+        if len(levels) > 1:
+            out["Level"] = tidy["geographic_level"]
+    elif "la_name" in tidy:
+        out["Local authority"] = tidy["la_name"].fillna("not known")
+    if "as_at_date" in tidy and tidy["as_at_date"].nunique() > 1:
+        out["As at"] = tidy["as_at_date"].map(_date_words)
+    for col in tidy.columns:
+        if col in MACHINE_COLUMNS or col in ("geographic_level", "la_name", "region_name", "as_at_date"):
+            continue
+        if col == "provider_subtype" and tidy[col].nunique() == 1:
+            continue  # one value says nothing the page's own filters do not
+        label = FIELDS[col].label if col in FIELDS else col.replace("_", " ").capitalize()
+        values = tidy[col]
+        if col.startswith("pct_"):
+            values = values.map(_share)
+        elif col in ("overall_grade",):
+            values = values.map(lambda g: GRADE_LABELS.get(g, "not yet graded" if g == "not_yet_graded" else g))
+        elif col.endswith("_date"):
+            values = values.map(_date_words)
+        elif values.dtype == object or pd.api.types.is_string_dtype(values):
+            values = values.fillna("—")
+        out[label] = values
+    return out.reset_index(drop=True)
