@@ -38,6 +38,7 @@ class Step:
     query: str = ""
     title: str | None = None
     expect: str | None = None
+    menu: frozenset[str] = frozenset()  # URL paths the app's own navigation lists (app.py's st.navigation)
 
 
 @dataclass
@@ -161,6 +162,10 @@ class _Seen:
             return f"page {step.path!r} not found: the default page ran instead"
         if self.nav_hash is None or step.path not in self.nav_paths:
             return f"no navigation naming page {step.path!r}: not the app's navigation"
+        if not step.menu <= set(self.nav_paths):
+            # Streamlit 1.67 runs a pages/ file alone (no app.py) for a deep link to a fresh process
+            # until some run executes app.py's st.navigation: its menu is the pages/ file names.
+            return f"page {step.path!r} ran outside the app's navigation (menu {sorted(self.nav_paths)})"
         page_hashes.update(self.nav_paths)
         if self.nav_hash != self.nav_paths[step.path]:
             ran = next((p for p, h in self.nav_paths.items() if h == self.nav_hash), self.nav_hash)
@@ -190,7 +195,7 @@ PATHS = {"overview": "", "provider-types": "provider-types", "local-authority": 
 
 
 def step(page: str, query: str = "", expect: str | None = None) -> Step:
-    return Step(page, PATHS[page], query, TITLES.get(page), expect)
+    return Step(page, PATHS[page], query, TITLES.get(page), expect, frozenset(PATHS.values()))
 
 
 def current_las(data_dir: Path) -> dict[str, str]:

@@ -61,3 +61,9 @@ def test_journeys_on_the_real_site(built_data, tmp_path):
     assert {r.step.page for r in result.runs} == {"overview", "local-authority", "provider-types", "map"}
     assert {r.step.query[:3] for r in result.runs} >= {"la=", "typ"}
     assert result.rss_after_mb > 50  # the server's own memory was read
+
+
+def test_a_page_run_outside_the_apps_navigation_is_an_error(tiny_url):
+    """A menu that lacks the app's pages means the page ran on its own (see Step.menu)."""
+    run, = run_steps(tiny_url, [Step("boom", "boom", title="Boom", menu=frozenset({"", "boom", "data"}))])
+    assert "outside the app's navigation" in run.error
