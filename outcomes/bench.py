@@ -101,7 +101,7 @@ def _page_steps(las: dict[str, str], rng) -> dict[str, Callable[[int], object]]:
     return {"overview": lambda i: step("overview"),
             "local-authority": lambda i: step("local-authority", f"la={codes[i]}", expect=las[codes[i]]),
             "provider-types": lambda i: step("provider-types", f"type={types[i % len(types)]}"),
-            "map": lambda i: step("map", "" if i % 2 == 0 else f"la={codes[-i]}"),
+            "map": lambda i: step("map", f"type={types[i % 2]}"),
             "data": lambda i: step("data"), "methodology": lambda i: step("methodology")}
 
 

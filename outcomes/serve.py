@@ -173,6 +173,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--base-port", type=int, default=8601, help="first process's port (default 8601)")
     parser.add_argument("--run-dir", type=Path, default=None, help="folder for nginx.conf, pid and logs (default: a new temp folder)")
     parser.add_argument("--nginx", default=None, help="nginx binary (default: nginx on PATH or /usr/sbin/nginx)")
+    parser.add_argument("--app", type=Path, default=None, help="the Streamlit script (default: app.py of the project)")
     args = parser.parse_args(argv)
     if args.processes < 1:
         parser.error("--processes must be at least 1")
@@ -181,7 +182,8 @@ def main(argv: list[str] | None = None) -> int:
 
     signal.signal(signal.SIGTERM, on_term)
     try:
-        with Serving(args.processes, args.port, args.base_port, run_dir=args.run_dir, nginx=args.nginx) as serving:
+        with Serving(args.processes, args.port, args.base_port, app=args.app, run_dir=args.run_dir,
+                     nginx=args.nginx, echo=lambda m: print(m, flush=True)) as serving:
             print("Ctrl-C stops nginx and every process.", flush=True)
             while all(p.poll() is None for p in serving.backends + [serving.nginx]):
                 time.sleep(1)

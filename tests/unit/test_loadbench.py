@@ -50,8 +50,20 @@ def test_journeys_on_the_real_site(built_data, tmp_path):
     assert len(las) == 153
     # built_data points OUTCOMES_DATA and OUTCOMES_GEO at the build; the server inherits them.
     with running(settings.PROJECT_ROOT / "app.py", log_dir=tmp_path) as (url, proc):
-        result = loadbench.run_load(url, 2, las, [proc.pid])
-    assert len(result.runs) == result.planned == 14
+        # Each page of the journey once (the whole journey would only repeat them, slowly).
+        def short(las, rng):
+            overview, la, _la2, _homes, la_services, map_, _map2 = loadbench.journey(las, rng)
+            return [overview, la, la_services, map_]
+
+        result = loadbench.run_load(url, 2, las, [proc.pid], visit=short)
+    assert len(result.runs) == result.planned == 8
     assert [r.error for r in result.runs if r.error] == []
     assert {r.step.page for r in result.runs} == {"overview", "local-authority", "provider-types", "map"}
+    assert {r.step.query[:3] for r in result.runs} >= {"la=", "typ"}
     assert result.rss_after_mb > 50  # the server's own memory was read
+
+
+def test_a_page_run_outside_the_apps_navigation_is_an_error(tiny_url):
+    """A menu that lacks the app's pages means the page ran on its own (see Step.menu)."""
+    run, = run_steps(tiny_url, [Step("boom", "boom", title="Boom", menu=frozenset({"", "boom", "data"}))])
+    assert "outside the app's navigation" in run.error

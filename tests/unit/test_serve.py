@@ -8,7 +8,7 @@ import urllib.request
 
 import pytest
 
-from outcomes import serve
+from outcomes import serve, settings
 from outcomes.loadbench import Step, run_steps
 from tests.unit.tiny_app import write_app
 
@@ -81,3 +81,36 @@ def test_new_readers_spread_over_both_processes_and_each_sticks_to_one(serving):
     mine = _upstreams(serving, "reader-one")
     assert len(mine) == 6 or len(mine) == 7  # the websocket is logged when it closes
     assert len(set(mine)) == 1
+
+
+@pytest.mark.nginx
+@pytest.mark.slow
+def test_the_launcher_serves_until_ctrl_c_then_stops_everything(serving, tmp_path):
+    """python -m outcomes.serve (what make serve runs): healthy through nginx, and Ctrl-C leaves
+    no process behind. (The `serving` fixture has already skipped when nginx is missing.)"""
+    import signal
+    import subprocess
+    import sys
+    import time
+
+    port, base = serve.free_port(), serve.free_port()
+    launcher = subprocess.Popen([sys.executable, "-m", "outcomes.serve", "-n", "2", "--port", str(port),
+                                 "--base-port", str(base), "--app", str(write_app(tmp_path)), "--run-dir", str(tmp_path / "run")],
+                                cwd=settings.PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+    lines = []
+    try:
+        while not any(line.startswith("Ctrl-C") for line in lines):
+            line = launcher.stdout.readline()
+            assert line, "the launcher stopped before serving:\n" + "".join(lines)
+            lines.append(line)
+        assert _get(f"http://127.0.0.1:{port}/_stcore/health")[:2] == (200, "ok")
+        pids = [int(m.group(1)) for line in lines if (m := re.match(r"streamlit process (\d+) healthy", line))]
+        pids.append(int((tmp_path / "run" / "nginx.pid").read_text()))
+        assert len(pids) == 3
+    finally:
+        launcher.send_signal(signal.SIGINT)
+        launcher.wait(timeout=30)
+    deadline = time.monotonic() + 10
+    while any(os.path.exists(f"/proc/{p}") for p in pids) and time.monotonic() < deadline:
+        time.sleep(0.2)
+    assert [p for p in pids if os.path.exists(f"/proc/{p}")] == []
