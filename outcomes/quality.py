@@ -28,12 +28,9 @@ class Finding:
     column: str = ""
     count: int = 1
 
-    @property
-    def where(self) -> str:
-        return ", ".join(x for x in (self.file, f"row {self.row}" if self.row else "", f"column '{self.column}'" if self.column else "") if x)
-
     def line(self) -> str:
-        return f"[{self.severity}] {self.check}: {self.message}" + (f" ({self.where})" if self.where else "")
+        where = ", ".join(x for x in (self.file, f"row {self.row}" if self.row else "", f"column '{self.column}'" if self.column else "") if x)
+        return f"[{self.severity}] {self.check}: {self.message}" + (f" ({where})" if where else "")
 
 
 def blocking(findings: list[Finding]) -> list[Finding]:
@@ -131,7 +128,8 @@ def report_markdown(findings: list[Finding], titles: dict[str, str]) -> str:
         lines += [f"## {titles.get(rid, rid)}", "", f"`{rid}`: **{verdict}**, {hard} hard, {warn} warnings", ""]
         lines += ["| severity | check | message | where |", "|---|---|---|---|"]
         for f in fs:
-            lines.append(f"| {f.severity} | {f.check} | {f.message.replace('|', '/')} | {f.where.replace('|', '/')} |")
+            where = " ".join(x for x in (f.file, f"row {f.row}" if f.row else "", f.column) if x)
+            lines.append(f"| {f.severity} | {f.check} | {f.message.replace('|', '/')} | {where} |")
         lines.append("")
     return "\n".join(lines)
 

@@ -61,3 +61,27 @@ def test_streamlit_config_hides_error_details_and_links():
     config = tomllib.loads((settings.PROJECT_ROOT / ".streamlit" / "config.toml").read_text(encoding="utf-8"))
     assert config["client"]["showErrorDetails"] == "none"
     assert config["client"]["showErrorLinks"] is False
+
+
+
+BYPASS = pytest.mark.xfail(strict=True, reason=(
+    "Streamlit 1.67 treats a folder named pages/ beside app.py as a v1 multipage app until some session has "
+    "run app.py's st.navigation (PagesManager.uses_pages_directory: streamlit/runtime/pages_manager.py:60, "
+    "commands/navigation.py:399). On a freshly started server a deep link whose url_path is its file's name "
+    "(/map, /data, /methodology, /overview) then runs that file by itself: no page title, no footer, v1 "
+    "navigation and no error boundary (seen over the websocket: Streamlit's error box on /map with geo/ "
+    "missing), until a visit to another path runs app.py. AppTest starts cold on every run and shows it for "
+    "map and data. For the lead: a folder not named pages/ avoids it; then remove this mark."))
+
+
+def _page_paths() -> list:
+    from tests.app.test_url_fuzz import page_paths
+
+    return [pytest.param(p, marks=BYPASS) if Path(p).stem in ("map", "data") else p for p in page_paths()[1:]]
+
+
+@pytest.mark.parametrize("path", _page_paths())
+def test_a_deep_link_runs_through_app_py(path, built_data):
+    at = AppTest.from_file(APP, default_timeout=90).run()
+    at.switch_page(path).run()
+    assert any("Contains public sector information" in m.value for m in at.markdown), "app.py's footer (and boundary) ran"
