@@ -117,6 +117,13 @@ def query(name: str, **params) -> pd.DataFrame:
     return store().query(name, **params)
 
 
+def _quoted(value: str, limit: int = 60) -> str:
+    """A value from the address, shown as inert text: a code span (no markdown, links or HTML),
+    shortened, with backticks removed so it cannot close the span."""
+    text = str(value).replace("`", "'").replace("\n", " ")
+    return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"
+
+
 def _to_url(param: str, state_key: str, resets: tuple[str, ...]) -> None:
     st.query_params[param] = st.session_state[state_key]
     for dependent in resets:  # e.g. a new provider type has other release dates and subtypes
@@ -133,7 +140,7 @@ def choose(label: str, param: str, options: dict[str, str], default: str, help: 
     # Warn about a value that arrived in the address; a value the visitor chose earlier that no
     # longer applies (a subtype missing from another release) quietly falls back.
     if wanted is not None and wanted not in options and st.session_state.get(state_key) != wanted:
-        st.warning(f"The address asks for {param}={wanted!r}, which is not one of the choices here; "
+        st.warning(f"The address asks for {param}={_quoted(wanted)}, which is not one of the choices here; "
                    f"showing {options[default]} instead.")
     if wanted not in options:
         wanted = default
@@ -159,7 +166,7 @@ def choose_many(label: str, param: str, options: dict[str, str], default: list[s
     unknown = [v for v in wanted if v not in options]
     state_key = f"url_{param}"
     if unknown and st.session_state.get(state_key) != wanted:
-        st.warning(f"The address asks for {param}={','.join(unknown)!r}, not among the choices here; left out.")
+        st.warning(f"The address asks for {param}={_quoted(','.join(unknown))}, not among the choices here; left out.")
     wanted = [v for v in wanted if v in options]
     if st.session_state.get(state_key) != wanted:
         st.session_state[state_key] = wanted
