@@ -141,8 +141,10 @@ def test_a_file_fetched_from_the_site_equals_the_release_zip(built_data, catalog
         release = store.release(LATE)
         url = publishing.zip_url(release)
         assert url == f"/app/static/releases/{LATE}/v1/{LATE}-v1.zip"
-        fetched = urllib.request.urlopen(base + url, timeout=30).read()
+        response = urllib.request.urlopen(base + url, timeout=30)
+        fetched = response.read()
         assert fetched == bundles.release_zip(store, release)
+        assert response.headers["Content-Type"] == "application/zip"
         assert zipfile.ZipFile(io.BytesIO(fetched)).testzip() is None
         index = json.loads(urllib.request.urlopen(f"{base}/app/static/releases/index.json", timeout=30).read())
         assert {r["id"] for r in index["releases"]} == {EARLY, LATE}
