@@ -19,6 +19,7 @@ $(STAMP): requirements.txt
 data: setup
 	$(PY) -m outcomes build
 	$(PY) -m geo.build
+	$(PY) -m outcomes publish
 
 run: data
 	$(PY) -m streamlit run app.py --server.port $(PORT)
@@ -55,4 +56,4 @@ bench: data nginx
 	$(PY) -m outcomes bench
 
 clean:
-	rm -rf data/releases data/lookups data/qa geo/*.geojson .pytest_cache
+	rm -rf data/releases data/lookups data/qa geo/*.geojson static/releases .pytest_cache

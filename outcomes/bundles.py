@@ -46,21 +46,34 @@ def guidance_text(release: Release) -> str:
     return "\n".join(lines) + "\n"
 
 
-def release_zip(store: Store, release: Release) -> bytes:
-    """Tidy data at each level, provider rows, metadata, guidance, QA report and licence."""
+def release_files(store: Store, release: Release) -> dict[str, bytes]:
+    """Every file of a release zip, by its path in the zip: tidy data at each level with its
+    metadata, provider rows, data guidance, QA report and licence."""
+    files = {}
+    for level in LEVELS:
+        data, meta = downloads.export_frames(store, release, level)
+        if data.empty:
+            continue
+        files[f"data/{release.id}_{level}.csv"] = downloads.to_csv_bytes(data)
+        files[f"data/{release.id}_{level}.meta.csv"] = downloads.to_csv_bytes(meta)
+    files["data-guidance.md"] = guidance_text(release).encode()
+    files["data-guidance.csv"] = downloads.to_csv_bytes(guidance_frame())
+    qa = release_dir(store.data_dir, release.id) / "qa_report.csv"
+    files["qa-report.csv"] = qa.read_bytes() if qa.exists() else quality.report_csv([]).encode()
+    files["LICENCE.txt"] = LICENCE.encode()
+    return files
+
+
+def release_zip(store: Store, release: Release, files: dict[str, bytes] | None = None) -> bytes:
+    """The whole release as one zip. Each member is dated with the release's publication time,
+    not the clock, so the same release always gives the same bytes (and the same sha256)."""
+    stamp = release.published.timetuple()[:6]
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        for level in LEVELS:
-            data, meta = downloads.export_frames(store, release, level)
-            if data.empty:
-                continue
-            z.writestr(f"data/{release.id}_{level}.csv", downloads.to_csv_bytes(data))
-            z.writestr(f"data/{release.id}_{level}.meta.csv", downloads.to_csv_bytes(meta))
-        z.writestr("data-guidance.md", guidance_text(release))
-        z.writestr("data-guidance.csv", downloads.to_csv_bytes(guidance_frame()))
-        qa = release_dir(store.data_dir, release.id) / "qa_report.csv"
-        z.writestr("qa-report.csv", qa.read_bytes() if qa.exists() else quality.report_csv([]).encode())
-        z.writestr("LICENCE.txt", LICENCE)
+        for name, content in (files or release_files(store, release)).items():
+            info = zipfile.ZipInfo(name, date_time=stamp)
+            info.external_attr = 0o644 << 16  # rw-r--r-- when unzipped
+            z.writestr(info, content, compress_type=zipfile.ZIP_DEFLATED)
     return buf.getvalue()
 
 

@@ -185,6 +185,17 @@ def _la_code(store, value: str) -> str:
 
 
 @app.command()
+def publish(data_dir: Optional[Path] = DataOpt,
+            static: Optional[Path] = typer.Option(None, "--static", help="Folder served as /app/static [env OUTCOMES_STATIC; default static/]")) -> None:
+    """Write the files of every release published now (OUTCOMES_NOW) to static/releases/, with an index."""
+    from outcomes import publishing
+
+    _apply(None, data_dir)
+    index = publishing.publish_files(static=static, progress=lambda m: print(m, file=sys.stderr, flush=True))
+    typer.echo(f"wrote {index} (served at {publishing.URL_PREFIX}/{publishing.INDEX})")
+
+
+@app.command()
 def bench(data_dir: Optional[Path] = DataOpt,
           quick: bool = typer.Option(False, "--quick", help="Under a minute: page runs and a short load; last line is JSON")) -> None:
     """Print speed and memory figures: build, store, queries, pages, and the site under load."""

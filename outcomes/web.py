@@ -6,6 +6,8 @@ process; query results are cached per argument set, so a filter change is near-i
 from __future__ import annotations
 
 import datetime as dt
+import logging
+import threading
 from pathlib import Path
 
 import pandas as pd
@@ -19,7 +21,19 @@ from outcomes.store import Store
 @st.cache_resource(show_spinner=False, max_entries=4)
 def _store(data_dir: str, published_ids: str) -> Store:
     # Read-only once made; each query takes its own cursor, so every session's thread may use it.
+    # A new set of published releases (09:30 on release day) also refreshes the release files at
+    # their stable addresses, in the background: no reader waits for the zips to be written.
+    threading.Thread(target=_sync_release_files, args=(Path(data_dir),), name="publish-files", daemon=True).start()
     return Store()
+
+
+def _sync_release_files(data_dir: Path) -> None:
+    from outcomes import publishing
+
+    try:
+        publishing.sync_static(data_dir)
+    except Exception:  # the site works without them; the log says why (and `make data` publishes them too)
+        logging.getLogger("outcomes.site").exception("could not publish the release files to static/releases")
 
 
 def published_key() -> str:
@@ -110,6 +124,14 @@ def release_zip(release_id: str) -> bytes:
 def trend_frames(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None):
     s = store()
     return downloads.trend_frames(s, s.release(release_id), subtype, la, region)
+
+
+def release_file_published(release_id: str) -> bool:
+    """Whether the release's zip is at its stable address yet."""
+    from outcomes import publishing
+
+    release = store().release(release_id)
+    return (publishing.static_dir() / "releases" / publishing.folder_of(release) / f"{publishing.base_name(release)}.zip").exists()
 
 
 @st.cache_data(show_spinner=False, max_entries=256)

@@ -1,7 +1,7 @@
 """Download data: pick releases, level, areas and measures, preview, download; whole releases as zip."""
 import streamlit as st
 
-from outcomes import bundles, fields, web
+from outcomes import bundles, fields, publishing, web
 from outcomes.tables import LEVEL_LABELS
 
 st.title("Download data")
@@ -47,10 +47,14 @@ web.download(frame, meta, name.lower().replace(" ", "-").replace("'", ""), "data
 
 st.header("Whole release")
 st.markdown("A zip of one release: tidy data at every level, provider-level data, metadata, data guidance, "
-            "the QA report and the licence.")
+            "the QA report and the licence. Each file has a stable address, named by release and version, that "
+            f"scripts can fetch (`curl -O`); [the index]({publishing.URL_PREFIX}/{publishing.INDEX}) lists them all.")
 for release in releases:
-    st.download_button(f"Download {release.title} (zip)", web.release_zip(release.id), file_name=f"{release.id}.zip",
-                       mime="application/zip", key=f"zip_{release.id}")
+    if web.release_file_published(release.id):
+        st.markdown(f"- [{release.title} (zip)]({publishing.zip_url(release)}): `{publishing.zip_url(release)}`")
+    else:  # not yet written to its address (the site publishes files in the background): serve it directly
+        st.download_button(f"Download {release.title} (zip)", web.release_zip(release.id), file_name=f"{release.id}.zip",
+                           mime="application/zip", key=f"zip_{release.id}")
 
 st.header("Data guidance")
 st.dataframe(bundles.guidance_frame(), hide_index=True, width="stretch")
