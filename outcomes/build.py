@@ -17,7 +17,7 @@ from typing import Callable
 import pandas as pd
 
 from outcomes import frameworks, geography, quality, settings
-from outcomes.fields import JUDGEMENT_COLUMNS, PROVIDER_COLUMNS
+from outcomes.fields import JUDGEMENT_COLUMNS, PROVIDER_COLUMNS, PROVIDER_EXTRA_COLUMNS
 from outcomes.quality import HARD, INFO, WARNING, Finding
 from outcomes.releases import Release, load_catalogue, sha256_of
 from outcomes.sources.base import JUDGEMENT_PREFIX, SourceError, SourceTable
@@ -166,19 +166,30 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
             "framework": frameworks.framework_of(ptype, grade, start, r["provider_subtype"]),
             "overall_grade": grade, "overall_grade_published": r["overall_published"],
             "places": r["places"], "sector": r["sector"], "source_file": file, "source_row": line,
-            **{k: v for k, v in r.items() if k.startswith(JUDGEMENT_PREFIX) or k in ("report_url", "outcome_text")},
+            **{k: v for k, v in r.items() if k.startswith(JUDGEMENT_PREFIX) or k in PROVIDER_EXTRA_COLUMNS},
         })
+        if "ungraded_outcome_published" in r:
+            out[-1]["ungraded_outcome"] = _ungraded_outcome(rid, r, file, findings)
     if welsh:
         findings.append(Finding(rid, INFO, "set_aside_wales", f"{welsh} providers in Welsh local authorities kept out of England totals", file, count=welsh))
     if table.set_aside:
         findings.append(Finding(rid, INFO, "set_aside_rows", f"{table.set_aside} rows set aside by the reader (see read notes)", file, count=table.set_aside))
     providers = pd.DataFrame(out)
-    extra = [c for c in ("report_url", "outcome_text") if c in providers.columns]
+    extra = [c for c in PROVIDER_EXTRA_COLUMNS if c in providers.columns]
     judgements = _judgements(release, table, providers, findings)
     providers = providers[PROVIDER_COLUMNS + extra] if len(providers) else pd.DataFrame(columns=PROVIDER_COLUMNS + extra)
     providers["places"] = pd.to_numeric(providers["places"], errors="coerce").astype("Int64")
     providers["source_row"] = providers["source_row"].astype("Int64")
     return providers, judgements, (_history(release, table, history, providers) if dated else None), findings
+
+
+def _ungraded_outcome(rid: str, r: dict, file: str, findings: list[Finding]) -> str | None:
+    """A school's latest ungraded inspection outcome on its own scale (never an overall grade)."""
+    try:
+        return frameworks.ungraded_outcome_of(r["ungraded_outcome_published"])
+    except frameworks.UnknownGrade as e:
+        findings.append(Finding(rid, HARD, "unknown_grade", str(e), file, int(r["source_row"]), "Ungraded inspection overall outcome"))
+        return None
 
 
 def _history(release: Release, table: SourceTable, history: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
@@ -254,7 +265,8 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
         return built
     providers, judgements, history, findings = canonical(release, table, register)
     built.findings += findings
-    built.findings += quality.validate_fields(release.id, providers, PROVIDER_COLUMNS, table.path.name)
+    registered = PROVIDER_COLUMNS + [c for c in PROVIDER_EXTRA_COLUMNS if c in providers.columns]
+    built.findings += quality.validate_fields(release.id, providers, registered, table.path.name)
     built.findings += quality.duplicates(release.id, providers)
     if release.provider_type not in DATED_SNAPSHOT_TYPES:
         built.findings += quality.date_order(release.id, providers, release.as_at, release.cutoff_days)

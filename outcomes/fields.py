@@ -102,6 +102,10 @@ _F = [
     Field("overall_grade_published", "Overall grade as published", "The overall judgement exactly as the source file gives it.", "string", role="attribute"),
     Field("places", "Places", "Registered places (social care providers).", "integer", role="attribute", unit="places"),
     Field("sector", "Sector", "Ownership sector (social care providers): private, local authority, voluntary...", "string", role="attribute"),
+    Field("ungraded_inspection_date", "Latest ungraded inspection", "Schools: date of the latest ungraded inspection since the last graded one (blank if none).", "date", role="attribute"),
+    Field("ungraded_publication_date", "Ungraded inspection published", "Schools: publication date of that ungraded inspection's report.", "date", role="attribute"),
+    Field("ungraded_outcome", "Ungraded inspection outcome", "Schools: outcome of the latest ungraded inspection, on its own scale (not a grade): standards maintained, improved significantly, some aspects not as strong.", "string", ("standards_maintained", "improved_significantly", "not_as_strong"), role="attribute"),
+    Field("ungraded_outcome_published", "Ungraded outcome as published", "The ungraded inspection outcome exactly as the source file gives it (e.g. 'School remains Good').", "string", role="attribute"),
     Field("source_file", "Source file", "The published file the row was read from.", "string", nullable=False, role="attribute"),
     Field("source_row", "Source row", "Line number of the row in the source file (1 = first line).", "integer", nullable=False, role="attribute"),
     # -- judgements (long table) --
@@ -144,6 +148,13 @@ PROVIDER_COLUMNS = [
     "inspection_id", "inspection_type", "inspection_start_date", "publication_date",
     "framework", "overall_grade", "overall_grade_published", "places", "sector",
     "source_file", "source_row",
+]
+
+# Columns some provider types add after PROVIDER_COLUMNS (LA report links, area SEND outcome
+# text, the ungraded-inspection block of the schools files).
+PROVIDER_EXTRA_COLUMNS = [
+    "report_url", "outcome_text", "ungraded_inspection_date", "ungraded_publication_date",
+    "ungraded_outcome", "ungraded_outcome_published",
 ]
 
 JUDGEMENT_COLUMNS = ["urn", "judgement", "judgement_label", "grade", "grade_published"]

@@ -117,6 +117,41 @@ BREAKS: list[FrameworkBreak] = [
 ]
 
 
+# Ungraded (section 8) school inspections do not give a grade: they say whether the school's last
+# graded judgement still stands. Their outcomes are a scale of their own, never mixed with grades.
+# Three outcomes (Ofsted, School inspection handbook, section 8, September 2024): standards
+# maintained; improved significantly (the next inspection will be graded, the school may now be
+# better); some aspects not as strong (the next inspection will be graded, it may now be worse).
+# Before September 2024 the first was worded "School remains Good/Outstanding" and the others
+# "... (Improving) - S5 Next" and "... (Concerns) - S5 Next" ("S5 next": a graded inspection next).
+UNGRADED_OUTCOMES: dict[str, str] = {
+    "standards_maintained": "Standards maintained (the school's last grade stands)",
+    "improved_significantly": "Improved significantly (a graded inspection next)",
+    "not_as_strong": "Some aspects not as strong (a graded inspection next)",
+}
+_UNGRADED_WORDS = {
+    "standards maintained": "standards_maintained",
+    "school remains good": "standards_maintained",
+    "school remains outstanding": "standards_maintained",
+    "improved significantly": "improved_significantly",
+    "school remains good (improving) - s5 next": "improved_significantly",
+    "some aspects not as strong": "not_as_strong",
+    "school remains good (concerns) - s5 next": "not_as_strong",
+    "school remains outstanding (concerns) - s5 next": "not_as_strong",
+}
+
+
+def ungraded_outcome_of(label: object) -> str | None:
+    """Canonical outcome of an ungraded school inspection, None if blank; UnknownGrade otherwise."""
+    s = _norm(label)
+    if s in ("", "nan", "none", "null"):
+        return None
+    if s in _UNGRADED_WORDS:
+        return _UNGRADED_WORDS[s]
+    raise UnknownGrade(f"{label!r} is not an ungraded inspection outcome Ofsted uses "
+                       f"(known: {', '.join(sorted(_UNGRADED_WORDS))})")
+
+
 class UnknownGrade(ValueError):
     """A published label that no framework of this provider type knows."""
 
