@@ -28,6 +28,8 @@ READERS: dict[str, str] = {
     "la_childrens_services": "la_childrens_services:read",
     "la_childrens_services_overview": "la_childrens_services:read_overview",
     "la_childrens_services_la_table": "la_childrens_services:read_la_table_2023",
+    "la_childrens_services_2013": "csc_workbook:read_history",
+    "la_childrens_services_la_level_2022": "csc_workbook:read_la_level_2022",
     "area_send": "area_send:read",
     "further_education": "further_education:read",
     "schools_official": "schools:read_official",
@@ -38,6 +40,7 @@ READERS: dict[str, str] = {
 # The overall-grade and date columns of a cross-check reader's file, as the QA report names them.
 CROSSCHECK_COLUMNS: dict[str, tuple[str, str]] = {
     "la_childrens_services_la_table": ("Overall effectiveness", "Inspection date"),
+    "la_childrens_services_la_level_2022": ("Overall effectiveness", "Inspection date"),
 }
 
 # Provider types whose files list inspections rather than one row per provider: the build keeps
@@ -122,6 +125,7 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
     every inspection up to the date, with findings."""
     rid, ptype, file = release.id, release.provider_type, table.path.name
     findings: list[Finding] = [Finding(rid, INFO, "read", n, file) for n in table.notes]
+    findings += [Finding(rid, sev, check, msg, file, row, col) for sev, check, msg, row, col in table.checks]
     rows = table.rows
     dated = table.history or ptype in DATED_SNAPSHOT_TYPES
     if dated:
@@ -163,7 +167,7 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
             "provider_name": r["provider_name"], "la_name_published": None if r["la_published"] is None else str(r["la_published"]),
             **la, "in_england": in_england, "inspection_id": r["inspection_id"], "inspection_type": r["inspection_type"],
             "inspection_start_date": start, "publication_date": _date(r["publication_date"]),
-            "framework": frameworks.framework_of(ptype, grade, start, r["provider_subtype"]),
+            "framework": frameworks.framework_of(ptype, grade, start, r["provider_subtype"], r["inspection_type"]),
             "overall_grade": grade, "overall_grade_published": r["overall_published"],
             "places": r["places"], "sector": r["sector"], "source_file": file, "source_row": line,
             **{k: v for k, v in r.items() if k.startswith(JUDGEMENT_PREFIX) or k in PROVIDER_EXTRA_COLUMNS},

@@ -102,6 +102,8 @@ _F = [
     Field("overall_grade_published", "Overall grade as published", "The overall judgement exactly as the source file gives it.", "string", role="attribute"),
     Field("places", "Places", "Registered places (social care providers).", "integer", role="attribute", unit="places"),
     Field("sector", "Sector", "Ownership sector (social care providers): private, local authority, voluntary...", "string", role="attribute"),
+    Field("report_url", "Report", "Link to the inspection report (LA children's services, from the compiled history).", "string", role="attribute"),
+    Field("outcome_text", "Outcome as written", "Area SEND: the inspection outcome in the report's words.", "string", role="attribute"),
     Field("ungraded_inspection_date", "Latest ungraded inspection", "Schools: date of the latest ungraded inspection since the last graded one (blank if none).", "date", role="attribute"),
     Field("ungraded_publication_date", "Ungraded inspection published", "Schools: publication date of that ungraded inspection's report.", "date", role="attribute"),
     Field("ungraded_outcome", "Ungraded inspection outcome", "Schools: outcome of the latest ungraded inspection, on its own scale (not a grade): standards maintained, improved significantly, some aspects not as strong.", "string", ("standards_maintained", "improved_significantly", "not_as_strong"), role="attribute"),

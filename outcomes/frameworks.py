@@ -61,6 +61,8 @@ FRAMEWORKS: dict[str, Framework] = {f.id: f for f in [
               ("outstanding", "good", "requires_improvement", "inadequate"), "from April 2015"),
     Framework("supported_accommodation", "Supported accommodation (three-point scale, no 'good or outstanding')", "social_care_provider",
               ("consistently_strong", "inconsistent_quality", "serious_weaknesses"), "registration from April 2023, first inspections 2024-25"),
+    Framework("sif", "Single inspection framework (SIF) for local authority children's services", "la_childrens_services",
+              ("outstanding", "good", "requires_improvement", "inadequate"), "November 2013 to December 2017 (re-inspections to 2018)"),
     Framework("ilacs", "Inspecting local authority children's services (ILACS)", "la_childrens_services",
               ("outstanding", "good", "requires_improvement", "inadequate"), "January 2018 to 2025"),
     Framework("ilacs_2026", "Reformed ILACS (no single overall grade)", "la_childrens_services",
@@ -101,9 +103,14 @@ BREAKS: list[FrameworkBreak] = [
     FrameworkBreak("social_care_provider", dt.date(2024, 4, 1), "Supported accommodation added",
                    "From the 31 March 2025 release Ofsted includes supported accommodation providers, most not yet inspected: "
                    "the number of providers jumps, and shares for all providers are not comparable with earlier years."),
+    FrameworkBreak("la_childrens_services", dt.date(2013, 11, 1), "Single inspection framework (SIF) begins",
+                   "From November 2013 each authority's children's services had one overall effectiveness grade under the SIF. "
+                   "Releases from 31 March 2014 count only the authorities inspected under it by then (11 at that date, all 152 "
+                   "by early 2018): early shares are of few authorities, and earlier inspections (2009-2013) used other scales."),
     FrameworkBreak("la_childrens_services", dt.date(2018, 1, 1), "ILACS replaced the single inspection framework",
                    "Local authorities are graded on ILACS from January 2018; until each was re-inspected its latest grade "
-                   "may be under the single inspection framework (SIF)."),
+                   "may be under the single inspection framework (SIF). Both grade on the same four points, but ILACS judges "
+                   "different things, so a change across the break is not only a change in services."),
     FrameworkBreak("la_childrens_services", dt.date(2026, 1, 1), "Reformed ILACS gives no overall grade",
                    "Inspections under the reformed framework from 2026 give no single overall effectiveness grade; those "
                    "authorities are counted as 'no overall grade' and left out of the share good or outstanding."),
@@ -224,8 +231,9 @@ def grade_of(provider_type: str, label: object, inspection_date: dt.date | None 
 
 
 def framework_of(provider_type: str, grade: str | None, inspection_date: dt.date | None,
-                 provider_subtype: str | None = None) -> str | None:
-    """The framework an overall grade was given under, from the grade's scale and the date."""
+                 provider_subtype: str | None = None, inspection_type: str | None = None) -> str | None:
+    """The framework an overall grade was given under, from the grade's scale and the date (and,
+    for LA children's services, the inspection type: SIF inspections are often undated here)."""
     d = inspection_date
     if provider_type == "social_care_provider":
         if grade == "adequate":
@@ -240,7 +248,13 @@ def framework_of(provider_type: str, grade: str | None, inspection_date: dt.date
     if provider_type == "la_childrens_services":
         if grade is None:
             return None
-        return "ilacs_2026" if grade == "no_overall_grade" else "ilacs"
+        if grade == "no_overall_grade":
+            return "ilacs_2026"
+        # The SIF ran from November 2013; ILACS inspections began in January 2018 (Ofsted, ILACS
+        # framework, 2017). Re-inspections under the SIF were published until August 2018.
+        if re.search(r"\bsif\b|single inspection", inspection_type or "", re.I) or (d is not None and d < dt.date(2018, 1, 1)):
+            return "sif"
+        return "ilacs"
     if provider_type == "area_send":
         return "area_send_2023" if grade else None
     if provider_type == "state_funded_school":

@@ -44,6 +44,9 @@ class SourceTable:
     # True when rows are every inspection (a history), not one row per provider: the build then
     # keeps each provider's latest inspection as at the release date (see outcomes.build).
     history: bool = False
+    # Checks the reader ran across its files (e.g. two sources of the same inspections), for the
+    # QA report: (severity "info" | "warning", check, message, row, column).
+    checks: list[tuple[str, str, str, int | None, str]] = field(default_factory=list)
 
 
 # Every reader module exposes:  read(paths: list[Path], as_at: datetime.date) -> SourceTable
