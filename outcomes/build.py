@@ -30,6 +30,7 @@ READERS: dict[str, str] = {
     "la_childrens_services_la_table": "la_childrens_services:read_la_table_2023",
     "la_childrens_services_2013": "csc_workbook:read_history",
     "la_childrens_services_la_level_2022": "csc_workbook:read_la_level_2022",
+    "social_care_ofsted_aggregates": "csc_workbook:read_aggregates",
     "area_send": "area_send:read",
     "further_education": "further_education:read",
     "schools_official": "schools:read_official",
@@ -322,6 +323,8 @@ def run_crosscheck(release: Release, source_dir: Path, register: geography.LaReg
         findings.append(Finding(rid, WARNING, "crosscheck_changed",
                                 f"{cc.path} differs from the file catalogued (sha256 {cc.sha256[:12]}...); compared as it is now. "
                                 "If it was revised, update the crosscheck sha256 in data/releases.toml", name))
+    if cc.reader in AGGREGATE_READERS:
+        return findings + _aggregate_check(release, path, providers)
     grade_col, date_col = CROSSCHECK_COLUMNS.get(cc.reader, ("overall judgement", "inspection date"))
     try:
         theirs_table = reader_for(cc.reader)([path], day)
@@ -367,6 +370,21 @@ def run_crosscheck(release: Release, source_dir: Path, register: geography.LaReg
     findings += quality.crosscheck(rid, ours, theirs, file=name, label=cc.label, as_at=day, cutoff_days=release.cutoff_days,
                                    authority=authority, grade_column=grade_col, date_column=date_col, history=history)
     return findings
+
+
+# Cross-check readers that give national aggregates (not one row per LA): compared by provision type.
+AGGREGATE_READERS = {"social_care_ofsted_aggregates"}
+
+
+def _aggregate_check(release: Release, path: Path, providers: pd.DataFrame) -> list[Finding]:
+    """Compare the release with Ofsted's own published national counts for its date."""
+    from outcomes.sources.csc_workbook import PROVISION_GROUPS
+
+    try:
+        tables = reader_for(release.crosscheck.reader)([path], release.as_at)
+    except SourceError as e:
+        return [Finding(release.id, WARNING, "crosscheck_error", f"cross-check not run: {e.problem}", path.name, e.row, e.column or "")]
+    return quality.ofsted_aggregates(release.id, providers, tables, PROVISION_GROUPS, file=path.name, label=release.crosscheck.label)
 
 
 def write_release(built: BuiltRelease, data_dir: Path) -> Path:

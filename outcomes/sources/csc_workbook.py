@@ -357,3 +357,92 @@ def read_la_level_2022(paths: list[Path], as_at: dt.date) -> SourceTable:
     notes = [f"read {path.name}, sheet {info['sheet']} (header on row {info['header_row']}): {len(rows)} local authorities"
              + (f", {int(none_yet.sum())} with 'No full inspection'" if none_yet.any() else "")]
     return SourceTable(PROVIDER_TYPE, path, rows, "name", {j: JUDGEMENTS[j] for j in _LA_LEVEL}, notes)
+
+
+# --- Ofsted's own national aggregates: checks on what the build computes from provider files ----
+
+AGGREGATE_SHEETS = ("Latest_OE_31_Mar_Time_Series", "Providers+places_six_monthly")
+_HOMES = ("Children's home", "Secure children's home", "Residential special school (registered as a children's home)")
+# Each table's provision type (as the provider files name it after the readers' clean-up), or a
+# group of them; None = every provider.
+PROVISION_GROUPS: dict[str, tuple[str, ...] | None] = {
+    "all providers": None, "all": None,
+    "all children's homes": _HOMES,
+    "children's homes": ("Children's home",),
+    "residential special schools (registered as a children's home)": (_HOMES[2],),
+    "residential special school (registered as a children's home)": (_HOMES[2],),
+    "secure children's homes": (_HOMES[1],),
+    "independent fostering agencies": ("Independent fostering agency",),
+    "voluntary adoption agencies": ("Voluntary adoption agency",),
+    "voluntary adoption agency branches": ("Voluntary adoption agency",),
+    "residential special schools": ("Residential special school",),
+    "boarding schools": ("Boarding school",),
+    "residential family centre": ("Residential family centre",),
+    "residential family centres": ("Residential family centre",),
+    "adoption support agencies": ("Adoption support agency",),
+    "further education colleges with residential accommodation": ("Further education college with residential accommodation",),
+    "residential holiday schemes for disabled children": ("Residential holiday scheme for disabled children",),
+    "secure training centres": ("Secure training centre",),
+}
+_GRADE_HEADERS = {"outstanding": "outstanding", "good": "good", "requires improvement to be good": "requires_improvement",
+                  "inadequate": "inadequate"}
+
+
+def _as_date(v: object) -> dt.date | None:
+    """A period cell: a date, or text such as 'Tuesday, March 31, 2015 [Note 3]'."""
+    s = re.sub(r"\s*\[note \d+\]", "", str(v or ""), flags=re.I).strip()
+    for fmt in ("%A, %B %d, %Y",):
+        try:
+            return dt.datetime.strptime(s, fmt).date()
+        except ValueError:
+            pass
+    try:
+        return parse_date(s)
+    except ValueError:
+        return None
+
+
+@lru_cache(maxsize=4)
+def _aggregates(path: Path, stamp: tuple[float, int]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    book = pd.read_excel(path, sheet_name=list(AGGREGATE_SHEETS), header=None, dtype=str)
+    latest = []
+    table = provision = None
+    for i, r in enumerate(book[AGGREGATE_SHEETS[0]].fillna("").itertuples(index=False)):
+        first = str(r[0]).strip()
+        m = re.match(r"table (8\w): latest overall effectiveness judgement for (.+?), as at", first, re.I)
+        if m:
+            table, provision, headers = m.group(1), m.group(2).strip().lower(), None
+            continue
+        if first.lower() == "period as at":
+            headers = [str(c).strip().lower() for c in r]
+            continue
+        day = _as_date(first)
+        if table and day and headers:
+            counts = {_GRADE_HEADERS[h]: int(float(c)) for h, c in zip(headers, r) if h in _GRADE_HEADERS and str(c).strip()}
+            latest.append({"table": f"Table {table}", "provision": provision, "as_at": day, "row": i + 1, **counts})
+    six = []
+    headers = None
+    for i, r in enumerate(book[AGGREGATE_SHEETS[1]].fillna("").itertuples(index=False)):
+        cells = [str(c).strip() for c in r]
+        if cells[0].lower() == "date":
+            headers = [c.lower() for c in cells]
+            continue
+        day = _as_date(cells[0])
+        if headers and day and len(cells) > 1 and cells[1].lower() in ("providers", "places"):
+            for h, c in zip(headers[2:], cells[2:]):
+                if h and re.fullmatch(r"\d+(\.0)?", c):
+                    six.append({"table": "Table 6", "provision": h, "as_at": day, "measure": cells[1].lower(),
+                                "value": int(float(c)), "row": i + 1})
+    return pd.DataFrame(latest), pd.DataFrame(six)
+
+
+def read_aggregates(paths: list[Path], as_at: dt.date) -> dict[str, pd.DataFrame]:
+    """Ofsted's published national counts as at `as_at`: latest overall effectiveness by provision
+    type (Tables 8a-8m) and providers and places (Table 6), from the 2022 workbook."""
+    path = Path(paths[0])
+    latest, six = _aggregates(path, _stamp(path))
+    for name, frame in (("latest_oe", latest), ("six_monthly", six)):
+        if frame.empty:
+            raise SourceError(path, None, None, f"no {name} table found in sheets {', '.join(AGGREGATE_SHEETS)}",
+                              "Check this is Ofsted's 'Children's social care data in England 2022' workbook")
+    return {"latest_oe": latest[latest["as_at"] == as_at], "six_monthly": six[six["as_at"] == as_at]}
