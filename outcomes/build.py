@@ -16,8 +16,8 @@ from typing import Callable
 
 import pandas as pd
 
-from outcomes import frameworks, geography, quality, settings
-from outcomes.fields import JUDGEMENT_COLUMNS, PROVIDER_COLUMNS, PROVIDER_EXTRA_COLUMNS
+from outcomes import frameworks, geography, in_year, quality, settings
+from outcomes.fields import IN_YEAR_COLUMNS, JUDGEMENT_COLUMNS, PROVIDER_COLUMNS, PROVIDER_EXTRA_COLUMNS
 from outcomes.quality import HARD, INFO, WARNING, Finding
 from outcomes.releases import Release, load_catalogue, sha256_of
 from outcomes.sources.base import JUDGEMENT_PREFIX, SourceError, SourceTable
@@ -61,6 +61,7 @@ class BuiltRelease:
     providers: pd.DataFrame | None = None
     judgements: pd.DataFrame | None = None
     history: pd.DataFrame | None = None  # every inspection up to the date (dated snapshot types)
+    in_year: pd.DataFrame | None = None  # the year's inspections (the flow), where the files give it
     findings: list[Finding] = field(default_factory=list)
     skipped: str = ""  # why it was not built (missing files)
 
@@ -283,6 +284,11 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
     if release.crosscheck is not None:
         built.findings += run_crosscheck(release, source_dir, register, providers, table)
     built.providers, built.judgements, built.history = providers, judgements, history
+    if release.provider_type == "state_funded_school" and "ungraded_outcome" in providers:
+        built.in_year = in_year.schools(providers, judgements, release.as_at, release.cutoff_days)
+        built.findings += quality.validate_fields(release.id, built.in_year, IN_YEAR_COLUMNS, in_year.FILENAME)
+        built.findings.append(Finding(release.id, INFO, "in_year", f"{len(built.in_year):,} rows of inspections carried out "
+                                      f"from {in_year.year_start(release.as_at)} and published by the cut-off", in_year.FILENAME))
     return built
 
 
@@ -398,6 +404,8 @@ def write_release(built: BuiltRelease, data_dir: Path) -> Path:
     built.judgements.to_parquet(tmp / "judgements.parquet", index=False)
     if built.history is not None:
         built.history.to_parquet(tmp / "history.parquet", index=False)
+    if built.in_year is not None:
+        built.in_year.to_parquet(tmp / in_year.FILENAME, index=False)
     r = built.release
     meta = {"id": r.id, "version": r.version, "provider_type": r.provider_type, "as_at": r.as_at.isoformat(),
             "built_at": dt.datetime.now(settings.LONDON).isoformat(timespec="seconds"),

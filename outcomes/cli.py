@@ -112,6 +112,8 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
            level: str = typer.Option("national", "--level", help="national, regional, local_authority or provider"),
            subtype: Optional[str] = typer.Option(None, "--subtype", help="Provision type / phase / provider group"),
            out: Optional[Path] = typer.Option(None, "--out", help="CSV file to write (default: standard output)"),
+           scope: str = typer.Option("as_at", "--scope", help="as_at: latest inspection as at the date (the stock); "
+                                     "in_year: inspections carried out in the year (the flow), one row per judgement"),
            data_dir: Optional[Path] = DataOpt) -> None:
     """Write a tidy CSV (Explore Education Statistics layout) and its metadata CSV beside it."""
     from outcomes import downloads
@@ -137,7 +139,16 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
     subtypes = set(store.query("subtypes", release_id=release.id)["provider_subtype"])
     if subtype and subtype not in subtypes:
         _fail(f"unknown subtype {subtype!r} for {release.id}; choose one of: {', '.join(sorted(subtypes))}")
-    data, meta = downloads.export_frames(store, release, level, subtype)
+    if scope == "in_year":
+        from outcomes import in_year
+        try:
+            data, meta = in_year.export_frames(store.data_dir, release, level)
+        except ValueError as e:
+            _fail(str(e))
+    elif scope == "as_at":
+        data, meta = downloads.export_frames(store, release, level, subtype)
+    else:
+        _fail(f"unknown scope {scope!r}; choose as_at or in_year")
     if out is None:
         sys.stdout.write(downloads.to_csv_text(data))
         return

@@ -76,7 +76,7 @@ GRADE_CODES = (
 _F = [
     # -- time and geography (EES open data standard order) --
     Field("time_period", "Time period", "The date the figures are 'as at', as YYYYMMDD for a snapshot date.", "string", nullable=False, role="time"),
-    Field("time_identifier", "Time identifier", "What the time period means: a snapshot 'as at' date.", "string", ("As at date",), nullable=False, role="time"),
+    Field("time_identifier", "Time identifier", "What the time period means: a snapshot 'as at' date (the stock), or the academic year of the inspections carried out in it (the flow).", "string", ("As at date", "Academic year"), nullable=False, role="time"),
     Field("geographic_level", "Geographic level", "The level of geography of the row.", "string", tuple(GEOGRAPHIC_LEVELS.values()), nullable=False, role="geography"),
     Field("country_code", "Country code", "ONS code of the country (E92000001 for England).", "string", role="geography"),
     Field("country_name", "Country", "Country name.", "string", role="geography"),
@@ -110,6 +110,7 @@ _F = [
     Field("ungraded_outcome_published", "Ungraded outcome as published", "The ungraded inspection outcome exactly as the source file gives it (e.g. 'School remains Good').", "string", role="attribute"),
     Field("source_file", "Source file", "The published file the row was read from.", "string", nullable=False, role="attribute"),
     Field("source_row", "Source row", "Line number of the row in the source file (1 = first line).", "integer", nullable=False, role="attribute"),
+    Field("inspection_kind", "Inspection kind", "In-year tables: 'graded' (key judgements given) or 'ungraded' (the school's last grade stands or not).", "string", ("graded", "ungraded")),
     # -- judgements (long table) --
     Field("judgement", "Judgement", "Which judgement of the framework (overall, or a sub-judgement).", "string"),
     Field("judgement_label", "Judgement name", "The judgement's name as Ofsted words it.", "string", role="attribute"),
@@ -133,6 +134,7 @@ _F = [
     Field("no_overall_grade", "No overall grade", "Inspected under a framework that gives no single overall grade (e.g. ILACS from 2026).", "integer", role="indicator", unit="providers"),
     Field("not_known", "Grade not known", "The grade could not be read from the source.", "integer", role="indicator", unit="providers"),
     Field("not_yet_graded", "Not yet inspected", "Providers with no full inspection yet (newly registered).", "integer", role="indicator", unit="providers"),
+    Field("inspections", "Inspections", "In-year tables: inspections carried out in the year and published by the cut-off (the flow, not the stock).", "integer", role="indicator", unit="inspections"),
     Field("pct_good_or_outstanding", "Good or outstanding (%)", "Share of graded providers judged good or outstanding, to one decimal place.", "number", role="indicator", unit="%"),
     Field("pct_inadequate", "Inadequate (%)", "Share of graded providers judged inadequate (or widespread failings), to one decimal place.", "number", role="indicator", unit="%"),
 ]
@@ -157,6 +159,13 @@ PROVIDER_COLUMNS = [
 PROVIDER_EXTRA_COLUMNS = [
     "report_url", "outcome_text", "ungraded_inspection_date", "ungraded_publication_date",
     "ungraded_outcome", "ungraded_outcome_published",
+]
+
+# A release's in-year table (inspections_in_year.parquet): the inspections carried out in the year
+# to the release date and published by its cut-off, one row per judgement (see outcomes/in_year.py).
+IN_YEAR_COLUMNS = [
+    "urn", "provider_subtype", "new_la_code", "old_la_code", "la_name", "region_code", "region_name",
+    "inspection_kind", "inspection_start_date", "publication_date", "judgement", "grade", "ungraded_outcome",
 ]
 
 JUDGEMENT_COLUMNS = ["urn", "judgement", "judgement_label", "grade", "grade_published"]

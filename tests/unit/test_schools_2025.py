@@ -170,3 +170,61 @@ def test_2025_is_the_default_schools_release(built_2025):
     assert store.latest("state_funded_school").id == RELEASE
     # A member of the public looking up Leeds (E08000035) now finds its schools.
     assert (providers["la_name"] == "Leeds").sum() > 200
+
+
+# --- the flow: inspections carried out in 2024/25 -------------------------------------------------
+
+def _providers_and_judgements():
+    day = dt.date
+    providers = pd.DataFrame({
+        "urn": ["1", "2", "3", "4"], "provider_subtype": "Primary", "in_england": True,
+        "new_la_code": "E06000001", "old_la_code": "805", "la_name": "Hartlepool", "region_code": "E12000001", "region_name": "North East",
+        "inspection_start_date": [day(2024, 10, 1), day(2025, 8, 20), day(2023, 5, 1), day(2025, 3, 3)],
+        "publication_date": [day(2024, 11, 1), day(2025, 10, 15), day(2023, 6, 1), day(2025, 4, 1)],
+        "overall_grade": ["no_overall_grade", "no_overall_grade", "good", "no_overall_grade"],
+        "ungraded_inspection_date": [None, None, day(2025, 1, 10), None],
+        "ungraded_publication_date": [None, None, day(2025, 2, 10), None],
+        "ungraded_outcome": [None, None, "not_as_strong", None],
+    })
+    judgements = pd.DataFrame({"urn": ["1", "2", "3", "4"], "judgement": "quality_of_education",
+                               "grade": ["good", "outstanding", "good", "requires_improvement"]})
+    return providers, judgements
+
+
+def test_in_year_counts_the_years_inspections_published_by_the_cutoff():
+    from outcomes import in_year
+
+    providers, judgements = _providers_and_judgements()
+    frame = in_year.schools(providers, judgements, AS_AT, 30)
+    # School 2's report came out on 15 October 2025, after the 30 September cut-off; school 3's
+    # graded inspection was in 2022/23, but its ungraded inspection was in the year.
+    assert set(frame.loc[frame["inspection_kind"] == "graded", "urn"]) == {"1", "4"}
+    assert frame.loc[frame["inspection_kind"] == "ungraded", "urn"].tolist() == ["3"]
+    table = in_year.judgement_table(frame, AS_AT).set_index("judgement")
+    assert list(table.index) == in_year.KEY_JUDGEMENTS
+    assert table.loc["quality_of_education", ["inspections", "good", "requires_improvement", "pct_good_or_outstanding"]].tolist() == [2, 1, 1, 50.0]
+    assert table.loc["overall_effectiveness", "pct_good_or_outstanding"] == "z"  # no overall grade from September 2024
+    assert table["time_period"].iloc[0] == "202425" and table["time_identifier"].iloc[0] == "Academic year"
+    assert in_year.ungraded_share(frame) == 0.0
+
+
+@needs_raw
+def test_in_year_export_reproduces_ofsteds_key_judgements(built_2025, tmp_path):
+    import os
+    import subprocess
+    import sys
+
+    data, _, _ = built_2025
+    env = dict(os.environ, OUTCOMES_DATA=str(data), OUTCOMES_NOW="2030-01-01T12:00:00")
+    out = tmp_path / "in_year.csv"
+    subprocess.run([sys.executable, "-m", "outcomes", "export", "--provider-type", "state_funded_school",
+                    "--as-at", "2025-08-31", "--scope", "in_year", "--out", str(out)], env=env, check=True, capture_output=True)
+    table = pd.read_csv(out).set_index("judgement")
+    # Ofsted, main findings as at 31 August 2025: 83%, 94%, 96% and 88% good or outstanding.
+    shares = table["pct_good_or_outstanding"].drop("overall_effectiveness").astype(float).round().tolist()
+    assert shares == [83, 94, 96, 88]
+    assert (table["inspections"] == 3269).all() and table.loc["overall_effectiveness", "no_overall_grade"] == 3269
+    assert out.with_name("in_year.meta.csv").exists()
+    stock = subprocess.run([sys.executable, "-m", "outcomes", "export", "--provider-type", "state_funded_school",
+                            "--as-at", "2025-08-31"], env=env, check=True, capture_output=True, text=True).stdout
+    assert "As at date" in stock.splitlines()[1]  # the default scope is still the stock
