@@ -142,7 +142,7 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
     if scope == "in_year":
         from outcomes import in_year
         try:
-            data, meta = in_year.export_frames(store.data_dir, release, level)
+            data, meta = in_year.export_frames(store.data_dir, release, level, subtype)
         except ValueError as e:
             _fail(str(e))
     elif scope == "as_at":

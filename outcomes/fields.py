@@ -76,7 +76,7 @@ GRADE_CODES = (
 _F = [
     # -- time and geography (EES open data standard order) --
     Field("time_period", "Time period", "The date the figures are 'as at', as YYYYMMDD for a snapshot date.", "string", nullable=False, role="time"),
-    Field("time_identifier", "Time identifier", "What the time period means: a snapshot 'as at' date (the stock), or the academic year of the inspections carried out in it (the flow).", "string", ("As at date", "Academic year"), nullable=False, role="time"),
+    Field("time_identifier", "Time identifier", "What the time period means: a snapshot 'as at' date (the stock), or the academic or financial year of the inspections carried out in it (the flow).", "string", ("As at date", "Academic year", "Financial year"), nullable=False, role="time"),
     Field("geographic_level", "Geographic level", "The level of geography of the row.", "string", tuple(GEOGRAPHIC_LEVELS.values()), nullable=False, role="geography"),
     Field("country_code", "Country code", "ONS code of the country (E92000001 for England).", "string", role="geography"),
     Field("country_name", "Country", "Country name.", "string", role="geography"),

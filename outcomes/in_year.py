@@ -69,32 +69,39 @@ def load(data_dir: Path, release_id: str) -> pd.DataFrame | None:
     return pd.read_parquet(path) if path.exists() else None
 
 
-def judgement_table(frame: pd.DataFrame, as_at: dt.date, level: str = "national") -> pd.DataFrame:
+def judgement_table(frame: pd.DataFrame, as_at: dt.date, level: str = "national", subtype: str | None = None) -> pd.DataFrame:
     """The tidy (EES) table of the year's graded inspections: one row per key judgement (a
     `judgement` filter) and area, with counts and the share good or outstanding. The share is of
     inspections given a grade for that judgement; 'z' where none was (overall effectiveness from
     September 2024)."""
     graded = frame[frame["inspection_kind"] == "graded"]
+    if subtype:
+        graded = graded[graded["provider_subtype"] == subtype]
+    judgements = [j for j in KEY_JUDGEMENTS if j in set(frame["judgement"])]
     keys = {"national": [], "regional": ["region_code", "region_name"],
             "local_authority": ["region_code", "region_name", "new_la_code", "old_la_code", "la_name"]}[level]
     rows = []
     for key, part in (graded.groupby(keys, dropna=False) if keys else [((), graded)]):
         key = key if isinstance(key, tuple) else (key,)
-        for j in KEY_JUDGEMENTS:
+        for j in judgements:
             grades = part.loc[part["judgement"] == j, "grade"].value_counts()
             counts = {g: int(grades.get(g, 0)) for g in GRADES}
             given = sum(counts.values())
             rows.append({**dict(zip(keys, key)), "judgement": j,
-                         "inspections": int(part.loc[part["judgement"] == "overall_effectiveness", "urn"].nunique()),
+                         # each overall_effectiveness row is one inspection (a provider may have two in a year)
+                         "inspections": int((part["judgement"] == "overall_effectiveness").sum()),
                          **counts, "no_overall_grade": int(grades.get("no_overall_grade", 0)),
                          "pct_good_or_outstanding": round(100 * (counts["outstanding"] + counts["good"]) / given, 1) if given else "z"})
     table = pd.DataFrame(rows)
     start = year_start(as_at)
-    geography = {"time_period": f"{start.year}{str(as_at.year)[2:]}", "time_identifier": "Academic year",
+    # EES: a year to 31 August is an academic year, to 31 March a financial year ("202425").
+    year = "Academic year" if as_at.month == 8 else "Financial year"
+    geography = {"time_period": f"{start.year}{str(as_at.year)[2:]}", "time_identifier": year,
                  "geographic_level": {"national": "National", "regional": "Regional", "local_authority": "Local authority"}[level],
                  "country_code": "E92000001", "country_name": "England"}
     for c, v in reversed(list(geography.items())):
         table.insert(0, c, v)
+    table.insert(len(geography) + len(keys), "provider_subtype", subtype or "All")
     return table
 
 
@@ -107,7 +114,7 @@ def ungraded_share(frame: pd.DataFrame, outcomes: tuple[str, ...] = ("standards_
 SCOPES = ("as_at", "in_year")
 
 
-def export_frames(data_dir: Path, release, level: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+def export_frames(data_dir: Path, release, level: str, subtype: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The in-year tidy table of a (published) release and its metadata, or ValueError when the
     release holds no in-year data."""
     from outcomes.downloads import metadata_for
@@ -117,5 +124,5 @@ def export_frames(data_dir: Path, release, level: str) -> tuple[pd.DataFrame, pd
         raise ValueError(f"{release.id} has no in-year data (only each provider's latest inspection as at {release.as_at})")
     if level not in ("national", "regional", "local_authority"):
         raise ValueError(f"level {level!r}: in-year tables are national, regional or local_authority")
-    data = judgement_table(frame, release.as_at, level)
+    data = judgement_table(frame, release.as_at, level, subtype)
     return data, metadata_for(data)

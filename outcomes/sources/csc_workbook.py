@@ -383,6 +383,9 @@ PROVISION_GROUPS: dict[str, tuple[str, ...] | None] = {
     "further education colleges with residential accommodation": ("Further education college with residential accommodation",),
     "residential holiday schemes for disabled children": ("Residential holiday scheme for disabled children",),
     "secure training centres": ("Secure training centre",),
+    # Tables 9a-9e (in-year) name them in the singular.
+    "all children's home": _HOMES, "children's home": ("Children's home",),
+    "secure children's home": (_HOMES[1],), "residential special school": ("Residential special school",),
 }
 _GRADE_HEADERS = {"outstanding": "outstanding", "good": "good", "requires improvement to be good": "requires_improvement",
                   "inadequate": "inadequate"}
@@ -446,3 +449,67 @@ def read_aggregates(paths: list[Path], as_at: dt.date) -> dict[str, pd.DataFrame
             raise SourceError(path, None, None, f"no {name} table found in sheets {', '.join(AGGREGATE_SHEETS)}",
                               "Check this is Ofsted's 'Children's social care data in England 2022' workbook")
     return {"latest_oe": latest[latest["as_at"] == as_at], "six_monthly": six[six["as_at"] == as_at]}
+
+
+# --- the year's inspections of social care providers (the flow) -------------------------------
+
+IN_YEAR_SHEET = "Provider_level_in_year_2021-22"
+IN_YEAR_SERIES_SHEET = "In_Year_Time_series"
+
+
+def read_provider_in_year(paths: list[Path], as_at: dt.date) -> SourceTable:
+    """Ofsted's provider-level table of the inspections carried out in the year to 31 March 2022
+    and published by 30 April 2022: the full inspections, with their overall judgement.
+
+    Interim inspections (sustained, improved or declined effectiveness: a scale of their own) and
+    monitoring and emergency inspections give no overall grade and are set aside, as in Ofsted's
+    own in-year counts (In_Year_Time_series)."""
+    from outcomes.sources.social_care_providers import _subtype
+
+    path = Path(paths[0])
+    raw, info = read_sheet_table(path, ("URN", "Provision type", "Inspection event type"), sheet=IN_YEAR_SHEET)
+    col = lambda p: find_column(raw, p, path=path)
+    kind = raw[col(r"inspection event type")].str.strip()
+    notes = [f"read {path.name}, sheet {info['sheet']} (header on row {info['header_row']}): {len(raw)} inspections; "
+             + ", ".join(f"{k} {n}" for k, n in kind.value_counts().items())]
+    full = raw[kind.str.lower() == "full inspection"].reset_index(drop=True)
+    notes.append(f"{len(full)} full inspections kept; the {len(raw) - len(full)} others give no overall grade")
+    rows = pd.DataFrame({
+        "source_row": full["source_row"].astype(int), "urn": [str(v).strip() for v in full[col(r"urn")]],
+        "provider_name": full[col(r"name")], "provider_subtype": [_subtype(v) for v in full[col(r"provision type")]],
+        "la_published": full[col(r"local authority")], "inspection_id": full[col(r"inspection event number")],
+        "inspection_type": full[col(r"inspection event type")],
+        "inspection_start_date": parse_dates(full, col(r"inspection date"), path),
+        "publication_date": parse_dates(full, col(r"inspection publication date"), path),
+        "overall_published": [_cell(v) for v in full[col(r"inspection overall experiences and progress of children and young people")]],
+    }).reindex(columns=READER_COLUMNS).astype(object)
+    rows = rows.where(rows.notna(), None)
+    rows["source_row"] = rows["source_row"].astype(int)
+    return SourceTable("social_care_provider", path, rows, "name", notes=notes, set_aside=len(raw) - len(full))
+
+
+@lru_cache(maxsize=4)
+def _in_year_series(path: Path, stamp: tuple[float, int]) -> pd.DataFrame:
+    """Tables 9a-9e: overall effectiveness of the inspections carried out in each year."""
+    raw = pd.read_excel(path, sheet_name=IN_YEAR_SERIES_SHEET, header=None, dtype=str).fillna("")
+    out, table, headers = [], None, None
+    for i, r in enumerate(raw.itertuples(index=False)):
+        first = str(r[0]).strip()
+        m = re.match(r"table (9\w): overall effectiveness judgement of (.+?) inspections between", first, re.I)
+        if m:
+            table, provision, headers = m.group(1), m.group(2).strip().lower(), None
+            continue
+        if first.lower() == "period":
+            headers = [str(c).strip().lower() for c in r]
+            continue
+        if table and headers and re.fullmatch(r"\d{4}-\d{2}", first):
+            counts = {_GRADE_HEADERS[h]: int(float(c)) for h, c in zip(headers, r) if h in _GRADE_HEADERS and str(c).strip()}
+            out.append({"table": f"Table {table}", "provision": provision, "period": first, "row": i + 1, **counts})
+    return pd.DataFrame(out)
+
+
+def in_year_series(path: Path, as_at: dt.date) -> pd.DataFrame:
+    """Ofsted's published in-year counts for the year ending `as_at` (e.g. '2021-22')."""
+    period = f"{as_at.year - 1}-{str(as_at.year)[2:]}"
+    frame = _in_year_series(Path(path), _stamp(Path(path)))
+    return frame[frame["period"] == period] if len(frame) else frame

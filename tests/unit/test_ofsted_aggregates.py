@@ -63,8 +63,8 @@ def test_2022_release_agrees_with_every_published_figure():
     [release] = [r for r in load_catalogue(settings.PROJECT_ROOT / "data" / "releases.toml") if r.id == "social-care-providers-2022-03-31"]
     b = build.build_release(release, SRC, geography.load_register(SRC))
     assert b.ok
-    summary = [f for f in b.findings if f.check == "ofsted_aggregate"]
-    assert len(summary) == 1 and "70 of 70" in summary[0].message
+    stock = [f for f in b.findings if f.check == "ofsted_aggregate" and "in-year" not in f.message]
+    assert len(stock) == 1 and "70 of 70" in stock[0].message  # one summary line, no warnings
     # Places are a measure: ours by provision type equal Ofsted's Table 6 (places, 31 March 2022).
     ws = openpyxl.load_workbook(WORKBOOK, read_only=True)["Providers+places_six_monthly"]
     rows = list(ws.iter_rows(values_only=True))
@@ -74,3 +74,22 @@ def test_2022_release_agrees_with_every_published_figure():
     places = b.providers.groupby("provider_subtype")["places"].sum()
     assert places["Children's home"] == theirs["Children's Homes"] == 11095
     assert places["Boarding school"] == theirs["Boarding Schools"]
+
+
+@pytest.mark.realdata
+def test_2022_in_year_inspections_match_ofsteds_in_year_series(tmp_path):
+    """The flow: full inspections carried out in 2021-22 (Ofsted's provider-level in-year sheet),
+    against Ofsted's own in-year counts (Table 9b, children's homes: 270, 1,566, 522, 209)."""
+    if not WORKBOOK.exists():
+        pytest.skip("real workbook not available")
+    from outcomes import in_year
+
+    [release] = [r for r in load_catalogue(settings.PROJECT_ROOT / "data" / "releases.toml") if r.id == "social-care-providers-2022-03-31"]
+    b = build.build_release(release, SRC, geography.load_register(SRC))
+    assert b.ok and b.in_year is not None
+    [summary] = [f for f in b.findings if f.check == "ofsted_aggregate" and "in-year" in f.message]
+    assert "20 of 20" in summary.message
+    homes = in_year.judgement_table(b.in_year, release.as_at, subtype="Children's home").iloc[0]
+    assert (homes["time_period"], homes["time_identifier"]) == ("202122", "Financial year")
+    assert [homes[g] for g in in_year.GRADES] == [270, 1566, 522, 209]
+    assert homes["inspections"] == 270 + 1566 + 522 + 209
