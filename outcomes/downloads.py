@@ -71,9 +71,6 @@ def export_frames(store: Store, release: Release, level: str, subtype: str | Non
         data = provider_table(store, release, subtype, la)
     else:
         data = published(grade_table(store, release, level, subtype, region, la), level)
-    # tables.indicator_columns lists no_overall_grade twice when the scale has it and the counts do
-    # too (schools from September 2024, reformed ILACS): keep one (the fix belongs in tables.py).
-    data = data.loc[:, ~data.columns.duplicated()]
     return data, metadata_for(data)
 
 

@@ -281,9 +281,13 @@ def breaks_for(provider_type: str) -> list[FrameworkBreak]:
 
 
 def scale_grades(provider_type: str) -> list[str]:
-    """Every grade the provider type's frameworks use, best first (for table columns and legends)."""
+    """Every grade the provider type's frameworks use, best first (for table columns and legends).
+
+    Frameworks that give no overall grade are left out: "no overall grade" is not on a scale, and
+    tables add it as a count only where a release has such providers (tables.indicator_columns;
+    listing it here as well made it a duplicate column)."""
     seen: list[str] = []
     for g in GRADE_LABELS:
-        if any(g in f.scale for f in FRAMEWORKS.values() if f.provider_type == provider_type):
+        if any(g in f.scale for f in FRAMEWORKS.values() if f.provider_type == provider_type and f.has_overall_grade):
             seen.append(g)
     return seen

@@ -77,7 +77,9 @@ def judgement_table(frame: pd.DataFrame, as_at: dt.date, level: str = "national"
     graded = frame[frame["inspection_kind"] == "graded"]
     if subtype:
         graded = graded[graded["provider_subtype"] == subtype]
-    judgements = [j for j in KEY_JUDGEMENTS if j in set(frame["judgement"])]
+    # Schools: all five judgements, each always reported; social care: overall effectiveness only.
+    sub = set(frame["judgement"]) - {"overall_effectiveness", "ungraded_outcome"}
+    judgements = KEY_JUDGEMENTS if sub else ["overall_effectiveness"]
     keys = {"national": [], "regional": ["region_code", "region_name"],
             "local_authority": ["region_code", "region_name", "new_la_code", "old_la_code", "la_name"]}[level]
     rows = []
