@@ -30,8 +30,8 @@ READERS: dict[str, str] = {
     "la_childrens_services_la_table": "la_childrens_services:read_la_table_2023",
     "la_childrens_services_2013": "csc_workbook:read_history",
     "la_childrens_services_la_level_2022": "csc_workbook:read_la_level_2022",
-    "social_care_ofsted_aggregates": "csc_workbook:read_aggregates",
-    "social_care_provider_in_year": "csc_workbook:read_provider_in_year",
+    "social_care_ofsted_aggregates": "csc_aggregates:read_aggregates",
+    "social_care_provider_in_year": "csc_aggregates:read_provider_in_year",
     "area_send": "area_send:read",
     "further_education": "further_education:read",
     "schools_official": "schools:read_official",
@@ -291,49 +291,9 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
         built.findings.append(Finding(release.id, INFO, "in_year", f"{len(built.in_year):,} rows of inspections carried out "
                                       f"from {in_year.year_start(release.as_at)} and published by the cut-off", in_year.FILENAME))
     if release.in_year is not None:
-        built.in_year, found = _in_year_table(release, source_dir, register)
+        built.in_year, found = in_year.from_catalogue(release, source_dir, register)
         built.findings += found
     return built
-
-
-def _in_year_table(release: Release, source_dir: Path, register: geography.LaRegister) -> tuple[pd.DataFrame | None, list[Finding]]:
-    """The release's table of the year's inspections (catalogue `in_year`), canonical and checked
-    against Ofsted's own in-year counts. A missing file is skipped (INFO); the stock still builds."""
-    from outcomes.sources.csc_workbook import PROVISION_GROUPS, in_year_series
-
-    side, rid, ptype = release.in_year, release.id, release.provider_type
-    path = Path(source_dir) / side.path
-    if not path.exists():
-        return None, [Finding(rid, INFO, "in_year", f"skipped: {side.path} is not in {source_dir}", path.name)]
-    found = []
-    if side.sha256 and sha256_of(path) != side.sha256:
-        found.append(Finding(rid, WARNING, "in_year", f"{side.path} differs from the file catalogued (sha256 {side.sha256[:12]}...)", path.name))
-    try:
-        table = reader_for(side.reader)([path], release.as_at)
-    except SourceError as e:
-        return None, found + [Finding(rid, HARD, "read_error", e.problem, Path(e.path).name, e.row, e.column or "")]
-    found += [Finding(rid, INFO, "read", n, path.name) for n in table.notes]
-    rows = []
-    for r in table.rows.to_dict("records"):
-        if geography.is_welsh(r["la_published"]):
-            continue
-        try:
-            v = _resolve_la(register, table.la_key, r["la_published"], release.as_at)
-            grade = overall_grade(ptype, r["overall_published"], _date(r["inspection_start_date"]))
-        except (geography.UnknownArea, frameworks.UnknownGrade) as e:
-            found.append(Finding(rid, HARD, "in_year", f"URN {r['urn']}: {e}", path.name, int(r["source_row"])))
-            continue
-        rows.append({"urn": str(r["urn"]), "provider_subtype": r["provider_subtype"], "new_la_code": v.ons_code,
-                     "old_la_code": v.dfe_code, "la_name": v.name, "region_code": v.region_code, "region_name": v.region_name,
-                     "inspection_kind": "graded", "inspection_start_date": _date(r["inspection_start_date"]),
-                     "publication_date": _date(r["publication_date"]), "judgement": "overall_effectiveness", "grade": grade})
-    frame = pd.DataFrame(rows).reindex(columns=IN_YEAR_COLUMNS)
-    found += quality.validate_fields(rid, frame, IN_YEAR_COLUMNS, in_year.FILENAME)
-    as_grades = frame.assign(overall_grade=frame["grade"], in_england=True, places=pd.array([None] * len(frame), dtype="Int64"))
-    series = {"latest_oe": in_year_series(path, release.as_at), "six_monthly": pd.DataFrame(columns=["provision"])}
-    found += quality.ofsted_aggregates(rid, as_grades, series, PROVISION_GROUPS, file=path.name,
-                                       label="Ofsted's in-year time series (Tables 9a-9e)")
-    return frame, found
 
 
 def la_key_at(register: geography.LaRegister, code: object, day: dt.date) -> str | None:
@@ -428,7 +388,7 @@ AGGREGATE_READERS = {"social_care_ofsted_aggregates"}
 
 def _aggregate_check(release: Release, path: Path, providers: pd.DataFrame) -> list[Finding]:
     """Compare the release with Ofsted's own published national counts for its date."""
-    from outcomes.sources.csc_workbook import PROVISION_GROUPS
+    from outcomes.sources.csc_aggregates import PROVISION_GROUPS
 
     try:
         tables = reader_for(release.crosscheck.reader)([path], release.as_at)

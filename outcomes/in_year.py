@@ -128,3 +128,48 @@ def export_frames(data_dir: Path, release, level: str, subtype: str | None = Non
         raise ValueError(f"level {level!r}: in-year tables are national, regional or local_authority")
     data = judgement_table(frame, release.as_at, level, subtype)
     return data, metadata_for(data)
+
+
+def from_catalogue(release, source_dir: Path, register) -> tuple[pd.DataFrame | None, list]:
+    """The release's table of the year's inspections (catalogue `in_year`), canonical and checked
+    against Ofsted's own in-year counts. A missing file is skipped (INFO); the stock still builds."""
+    from outcomes import frameworks, geography, quality
+    from outcomes.build import _date, _resolve_la, overall_grade, reader_for  # build imports this module
+    from outcomes.quality import HARD, INFO, WARNING, Finding
+    from outcomes.releases import sha256_of
+    from outcomes.sources.base import SourceError
+    from outcomes.sources.csc_aggregates import PROVISION_GROUPS, in_year_series
+
+    side, rid, ptype = release.in_year, release.id, release.provider_type
+    path = Path(source_dir) / side.path
+    if not path.exists():
+        return None, [Finding(rid, INFO, "in_year", f"skipped: {side.path} is not in {source_dir}", path.name)]
+    found = []
+    if side.sha256 and sha256_of(path) != side.sha256:
+        found.append(Finding(rid, WARNING, "in_year", f"{side.path} differs from the file catalogued (sha256 {side.sha256[:12]}...)", path.name))
+    try:
+        table = reader_for(side.reader)([path], release.as_at)
+    except SourceError as e:
+        return None, found + [Finding(rid, HARD, "read_error", e.problem, Path(e.path).name, e.row, e.column or "")]
+    found += [Finding(rid, INFO, "read", n, path.name) for n in table.notes]
+    rows = []
+    for r in table.rows.to_dict("records"):
+        if geography.is_welsh(r["la_published"]):
+            continue
+        try:
+            v = _resolve_la(register, table.la_key, r["la_published"], release.as_at)
+            grade = overall_grade(ptype, r["overall_published"], _date(r["inspection_start_date"]))
+        except (geography.UnknownArea, frameworks.UnknownGrade) as e:
+            found.append(Finding(rid, HARD, "in_year", f"URN {r['urn']}: {e}", path.name, int(r["source_row"])))
+            continue
+        rows.append({"urn": str(r["urn"]), "provider_subtype": r["provider_subtype"], "new_la_code": v.ons_code,
+                     "old_la_code": v.dfe_code, "la_name": v.name, "region_code": v.region_code, "region_name": v.region_name,
+                     "inspection_kind": "graded", "inspection_start_date": _date(r["inspection_start_date"]),
+                     "publication_date": _date(r["publication_date"]), "judgement": "overall_effectiveness", "grade": grade})
+    frame = pd.DataFrame(rows).reindex(columns=IN_YEAR_COLUMNS)
+    found += quality.validate_fields(rid, frame, IN_YEAR_COLUMNS, FILENAME)
+    as_grades = frame.assign(overall_grade=frame["grade"], in_england=True, places=pd.array([None] * len(frame), dtype="Int64"))
+    series = {"latest_oe": in_year_series(path, release.as_at), "six_monthly": pd.DataFrame(columns=["provision"])}
+    found += quality.ofsted_aggregates(rid, as_grades, series, PROVISION_GROUPS, file=path.name,
+                                       label="Ofsted's in-year time series (Tables 9a-9e)")
+    return frame, found

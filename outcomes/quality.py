@@ -317,7 +317,7 @@ def ofsted_aggregates(release_id: str, providers: pd.DataFrame, tables: dict[str
                       groups: dict[str, tuple[str, ...] | None], *, file: str, label: str) -> list[Finding]:
     """Compare the release's counts with Ofsted's published national counts for the same date:
     latest overall effectiveness by provision type, and providers and places (`tables` from
-    csc_workbook.read_aggregates; `groups` maps each table's provision name to our subtypes).
+    csc_aggregates.read_aggregates; `groups` maps each table's provision name to our subtypes).
 
     One INFO summary; a WARNING per figure more than AGGREGATE_TOLERANCE away, with the
     difference and the likely cause; HARD only when wildly off (AGGREGATE_WILD)."""

@@ -11,7 +11,7 @@ import pytest
 from outcomes import build, geography, settings
 from outcomes.quality import HARD, INFO, WARNING, ofsted_aggregates
 from outcomes.releases import load_catalogue
-from outcomes.sources.csc_workbook import PROVISION_GROUPS
+from outcomes.sources.csc_aggregates import PROVISION_GROUPS
 
 SRC = settings.source_dir()
 WORKBOOK = SRC / "toluwaniosabiya_csc_2022" / "Childrens_social_care_in_England_2022_underlying_data.xlsx"
