@@ -16,8 +16,8 @@ from typing import Callable
 
 import pandas as pd
 
-from outcomes import frameworks, geography, quality, settings
-from outcomes.fields import JUDGEMENT_COLUMNS, PROVIDER_COLUMNS
+from outcomes import frameworks, geography, in_year, quality, settings
+from outcomes.fields import IN_YEAR_COLUMNS, JUDGEMENT_COLUMNS, PROVIDER_COLUMNS, PROVIDER_EXTRA_COLUMNS
 from outcomes.quality import HARD, INFO, WARNING, Finding
 from outcomes.releases import Release, load_catalogue, sha256_of
 from outcomes.errors import MissingFile, UsageError
@@ -29,6 +29,10 @@ READERS: dict[str, str] = {
     "la_childrens_services": "la_childrens_services:read",
     "la_childrens_services_overview": "la_childrens_services:read_overview",
     "la_childrens_services_la_table": "la_childrens_services:read_la_table_2023",
+    "la_childrens_services_2013": "csc_workbook:read_history",
+    "la_childrens_services_la_level_2022": "csc_workbook:read_la_level_2022",
+    "social_care_ofsted_aggregates": "csc_aggregates:read_aggregates",
+    "social_care_provider_in_year": "csc_aggregates:read_provider_in_year",
     "area_send": "area_send:read",
     "further_education": "further_education:read",
     "schools_official": "schools:read_official",
@@ -39,6 +43,7 @@ READERS: dict[str, str] = {
 # The overall-grade and date columns of a cross-check reader's file, as the QA report names them.
 CROSSCHECK_COLUMNS: dict[str, tuple[str, str]] = {
     "la_childrens_services_la_table": ("Overall effectiveness", "Inspection date"),
+    "la_childrens_services_la_level_2022": ("Overall effectiveness", "Inspection date"),
 }
 
 # Provider types whose files list inspections rather than one row per provider: the build keeps
@@ -58,6 +63,7 @@ class BuiltRelease:
     providers: pd.DataFrame | None = None
     judgements: pd.DataFrame | None = None
     history: pd.DataFrame | None = None  # every inspection up to the date (dated snapshot types)
+    in_year: pd.DataFrame | None = None  # the year's inspections (the flow), where the files give it
     findings: list[Finding] = field(default_factory=list)
     skipped: str = ""  # why it was not built (missing files)
 
@@ -122,6 +128,7 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
     every inspection up to the date, with findings."""
     rid, ptype, file = release.id, release.provider_type, table.path.name
     findings: list[Finding] = [Finding(rid, INFO, "read", n, file) for n in table.notes]
+    findings += [Finding(rid, sev, check, msg, file, row, col) for sev, check, msg, row, col in table.checks]
     rows = table.rows
     dated = table.history or ptype in DATED_SNAPSHOT_TYPES
     if dated:
@@ -163,22 +170,33 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
             "provider_name": r["provider_name"], "la_name_published": None if r["la_published"] is None else str(r["la_published"]),
             **la, "in_england": in_england, "inspection_id": r["inspection_id"], "inspection_type": r["inspection_type"],
             "inspection_start_date": start, "publication_date": _date(r["publication_date"]),
-            "framework": frameworks.framework_of(ptype, grade, start, r["provider_subtype"]),
+            "framework": frameworks.framework_of(ptype, grade, start, r["provider_subtype"], r["inspection_type"]),
             "overall_grade": grade, "overall_grade_published": r["overall_published"],
             "places": r["places"], "sector": r["sector"], "source_file": file, "source_row": line,
-            **{k: v for k, v in r.items() if k.startswith(JUDGEMENT_PREFIX) or k in ("report_url", "outcome_text")},
+            **{k: v for k, v in r.items() if k.startswith(JUDGEMENT_PREFIX) or k in PROVIDER_EXTRA_COLUMNS},
         })
+        if "ungraded_outcome_published" in r:
+            out[-1]["ungraded_outcome"] = _ungraded_outcome(rid, r, file, findings)
     if welsh:
         findings.append(Finding(rid, INFO, "set_aside_wales", f"{welsh} providers in Welsh local authorities kept out of England totals", file, count=welsh))
     if table.set_aside:
         findings.append(Finding(rid, INFO, "set_aside_rows", f"{table.set_aside} rows set aside by the reader (see read notes)", file, count=table.set_aside))
     providers = pd.DataFrame(out)
-    extra = [c for c in ("report_url", "outcome_text") if c in providers.columns]
+    extra = [c for c in PROVIDER_EXTRA_COLUMNS if c in providers.columns]
     judgements = _judgements(release, table, providers, findings)
     providers = providers[PROVIDER_COLUMNS + extra] if len(providers) else pd.DataFrame(columns=PROVIDER_COLUMNS + extra)
     providers["places"] = pd.to_numeric(providers["places"], errors="coerce").astype("Int64")
     providers["source_row"] = providers["source_row"].astype("Int64")
     return providers, judgements, (_history(release, table, history, providers) if dated else None), findings
+
+
+def _ungraded_outcome(rid: str, r: dict, file: str, findings: list[Finding]) -> str | None:
+    """A school's latest ungraded inspection outcome on its own scale (never an overall grade)."""
+    try:
+        return frameworks.ungraded_outcome_of(r["ungraded_outcome_published"])
+    except frameworks.UnknownGrade as e:
+        findings.append(Finding(rid, HARD, "unknown_grade", str(e), file, int(r["source_row"]), "Ungraded inspection overall outcome"))
+        return None
 
 
 def _history(release: Release, table: SourceTable, history: pd.DataFrame, latest: pd.DataFrame) -> pd.DataFrame:
@@ -266,7 +284,8 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
         return built
     providers, judgements, history, findings = canonical(release, table, register)
     built.findings += findings
-    built.findings += quality.validate_fields(release.id, providers, PROVIDER_COLUMNS, table.path.name)
+    registered = PROVIDER_COLUMNS + [c for c in PROVIDER_EXTRA_COLUMNS if c in providers.columns]
+    built.findings += quality.validate_fields(release.id, providers, registered, table.path.name)
     built.findings += quality.duplicates(release.id, providers)
     if release.provider_type not in DATED_SNAPSHOT_TYPES:
         built.findings += quality.date_order(release.id, providers, release.as_at, release.cutoff_days)
@@ -278,6 +297,14 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
     if release.crosscheck is not None:
         built.findings += run_crosscheck(release, source_dir, register, providers, table)
     built.providers, built.judgements, built.history = providers, judgements, history
+    if release.provider_type == "state_funded_school" and "ungraded_outcome" in providers:
+        built.in_year = in_year.schools(providers, judgements, release.as_at, release.cutoff_days)
+        built.findings += quality.validate_fields(release.id, built.in_year, IN_YEAR_COLUMNS, in_year.FILENAME)
+        built.findings.append(Finding(release.id, INFO, "in_year", f"{len(built.in_year):,} rows of inspections carried out "
+                                      f"from {in_year.year_start(release.as_at)} and published by the cut-off", in_year.FILENAME))
+    if release.in_year is not None:
+        built.in_year, found = in_year.from_catalogue(release, source_dir, register)
+        built.findings += found
     return built
 
 
@@ -323,6 +350,8 @@ def run_crosscheck(release: Release, source_dir: Path, register: geography.LaReg
         findings.append(Finding(rid, WARNING, "crosscheck_changed",
                                 f"{cc.path} differs from the file catalogued (sha256 {cc.sha256[:12]}...); compared as it is now. "
                                 "If it was revised, update the crosscheck sha256 in data/releases.toml", name))
+    if cc.reader in AGGREGATE_READERS:
+        return findings + _aggregate_check(release, path, providers)
     grade_col, date_col = CROSSCHECK_COLUMNS.get(cc.reader, ("overall judgement", "inspection date"))
     try:
         theirs_table = reader_for(cc.reader)([path], day)
@@ -371,6 +400,21 @@ def run_crosscheck(release: Release, source_dir: Path, register: geography.LaReg
     return findings
 
 
+# Cross-check readers that give national aggregates (not one row per LA): compared by provision type.
+AGGREGATE_READERS = {"social_care_ofsted_aggregates"}
+
+
+def _aggregate_check(release: Release, path: Path, providers: pd.DataFrame) -> list[Finding]:
+    """Compare the release with Ofsted's own published national counts for its date."""
+    from outcomes.sources.csc_aggregates import PROVISION_GROUPS
+
+    try:
+        tables = reader_for(release.crosscheck.reader)([path], release.as_at)
+    except SourceError as e:
+        return [Finding(release.id, WARNING, "crosscheck_error", f"cross-check not run: {e.problem}", path.name, e.row, e.column or "")]
+    return quality.ofsted_aggregates(release.id, providers, tables, PROVISION_GROUPS, file=path.name, label=release.crosscheck.label)
+
+
 def write_release(built: BuiltRelease, data_dir: Path) -> Path:
     """Move a checked release into place atomically: temp folder, then rename over the old one."""
     final = release_dir(data_dir, built.release.id)
@@ -382,6 +426,8 @@ def write_release(built: BuiltRelease, data_dir: Path) -> Path:
     built.judgements.to_parquet(tmp / "judgements.parquet", index=False)
     if built.history is not None:
         built.history.to_parquet(tmp / "history.parquet", index=False)
+    if built.in_year is not None:
+        built.in_year.to_parquet(tmp / in_year.FILENAME, index=False)
     r = built.release
     meta = {"id": r.id, "version": r.version, "provider_type": r.provider_type, "as_at": r.as_at.isoformat(),
             "built_at": dt.datetime.now(settings.LONDON).isoformat(timespec="seconds"),

@@ -119,6 +119,8 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
            region: Optional[str] = typer.Option(None, "--region", help="Only this region: its code (E12000003) or name"),
            la: Optional[str] = typer.Option(None, "--la", help="Only this local authority: ONS code, DfE number or name"),
            out: Optional[Path] = typer.Option(None, "--out", help="CSV file to write (default: standard output)"),
+           scope: str = typer.Option("as_at", "--scope", help="as_at: latest inspection as at the date (the stock); "
+                                     "in_year: inspections carried out in the year (the flow), one row per judgement"),
            data_dir: Optional[Path] = DataOpt) -> None:
     """Write a tidy CSV (Explore Education Statistics layout) and its metadata CSV beside it."""
     from outcomes import downloads
@@ -148,7 +150,16 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
         raise UsageError(f"unknown subtype {subtype!r} for {release.id}", fix=f"Choose one of: {', '.join(sorted(subtypes))}")
     region_code = _region_code(region) if region else None
     la_code = _la_code(store, la) if la else None
-    data, meta = downloads.export_frames(store, release, level, subtype, region_code, la_code)
+    if scope == "in_year":
+        from outcomes import in_year
+        try:
+            data, meta = in_year.export_frames(store.data_dir, release, level, subtype)
+        except ValueError as e:
+            raise UsageError(str(e), fix="Use --scope as_at, or a release with in-year data") from None
+    elif scope == "as_at":
+        data, meta = downloads.export_frames(store, release, level, subtype, region_code, la_code)
+    else:
+        raise UsageError(f"unknown scope {scope!r}", fix="Choose as_at or in_year")
     if out is None:
         sys.stdout.write(downloads.to_csv_text(data))
         return

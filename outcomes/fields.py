@@ -90,8 +90,8 @@ GRADE_CODES = (
 
 _F = [
     # -- time and geography (EES open data standard order) --
-    Field("time_period", "Time period", "The reporting year of the snapshot: the year of the date the figures are 'as at' (YYYY).", "string", nullable=False, role="time"),
-    Field("time_identifier", "Time identifier", "What the time period means (EES convention): 'Reporting year' for an annual 'as at' snapshot.", "string", ("Reporting year",), nullable=False, role="time"),
+    Field("time_period", "Time period", "The reporting year of an 'as at' snapshot (YYYY), or the academic or financial year of in-year inspections (YYYYYY, e.g. 202425).", "string", nullable=False, role="time"),
+    Field("time_identifier", "Time identifier", "What the time period means (EES convention): 'Reporting year' for an annual 'as at' snapshot (the stock); the academic or financial year of the inspections carried out in it (the flow).", "string", ("Reporting year", "Academic year", "Financial year"), nullable=False, role="time"),
     Field("as_at_date", "As at date", "The exact date the figures are 'as at' (YYYY-MM-DD): each provider's latest inspection up to that date.", "date", nullable=False, role="time"),
     Field("geographic_level", "Geographic level", "The level of geography of the row ('Institution' for one row per provider).", "string", tuple(GEOGRAPHIC_LEVELS.values()) + ("Institution",), nullable=False, role="geography"),
     Field("country_code", "Country code", "ONS code of the country (E92000001 for England).", "string", role="geography"),
@@ -120,8 +120,15 @@ _F = [
     Field("overall_grade_published", "Overall grade as published", "The overall judgement exactly as the source file gives it.", "string", role="attribute"),
     Field("places", "Places", "Registered places (social care providers).", "integer", role="attribute", unit="places"),
     Field("sector", "Sector", "Ownership sector (social care providers): private, local authority, voluntary...", "string", role="attribute"),
+    Field("report_url", "Report", "Link to the inspection report (LA children's services, from the compiled history).", "string", role="attribute"),
+    Field("outcome_text", "Outcome as written", "Area SEND: the inspection outcome in the report's words.", "string", role="attribute"),
+    Field("ungraded_inspection_date", "Latest ungraded inspection", "Schools: date of the latest ungraded inspection since the last graded one (blank if none).", "date", role="attribute"),
+    Field("ungraded_publication_date", "Ungraded inspection published", "Schools: publication date of that ungraded inspection's report.", "date", role="attribute"),
+    Field("ungraded_outcome", "Ungraded inspection outcome", "Schools: outcome of the latest ungraded inspection, on its own scale (not a grade): standards maintained, improved significantly, some aspects not as strong.", "string", ("standards_maintained", "improved_significantly", "not_as_strong"), role="attribute"),
+    Field("ungraded_outcome_published", "Ungraded outcome as published", "The ungraded inspection outcome exactly as the source file gives it (e.g. 'School remains Good').", "string", role="attribute"),
     Field("source_file", "Source file", "The published file the row was read from.", "string", nullable=False, role="attribute"),
     Field("source_row", "Source row", "Line number of the row in the source file (1 = first line).", "integer", nullable=False, role="attribute"),
+    Field("inspection_kind", "Inspection kind", "In-year tables: 'graded' (key judgements given) or 'ungraded' (the school's last grade stands or not).", "string", ("graded", "ungraded")),
     # -- judgements (long table) --
     Field("judgement", "Judgement", "Which judgement of the framework (overall, or a sub-judgement).", "string"),
     Field("judgement_label", "Judgement name", "The judgement's name as Ofsted words it.", "string", role="attribute"),
@@ -145,6 +152,7 @@ _F = [
     Field("no_overall_grade", "No overall grade", "Inspected under a framework that gives no single overall grade (e.g. ILACS from 2026).", "integer", role="indicator", unit="providers"),
     Field("not_known", "Grade not known", "The grade could not be read from the source.", "integer", role="indicator", unit="providers"),
     Field("not_yet_graded", "Not yet inspected", "Providers with no full inspection yet (newly registered).", "integer", role="indicator", unit="providers"),
+    Field("inspections", "Inspections", "In-year tables: inspections carried out in the year and published by the cut-off (the flow, not the stock).", "integer", role="indicator", unit="inspections"),
     Field("pct_good_or_outstanding", "Good or outstanding (%)", "Share of graded providers judged good or outstanding, to one decimal place.", "number", role="indicator", unit="%"),
     Field("pct_inadequate", "Inadequate (%)", "Share of graded providers judged inadequate (or widespread failings), to one decimal place.", "number", role="indicator", unit="%"),
 ]
@@ -162,6 +170,20 @@ PROVIDER_COLUMNS = [
     "inspection_id", "inspection_type", "inspection_start_date", "publication_date",
     "framework", "overall_grade", "overall_grade_published", "places", "sector",
     "source_file", "source_row",
+]
+
+# Columns some provider types add after PROVIDER_COLUMNS (LA report links, area SEND outcome
+# text, the ungraded-inspection block of the schools files).
+PROVIDER_EXTRA_COLUMNS = [
+    "report_url", "outcome_text", "ungraded_inspection_date", "ungraded_publication_date",
+    "ungraded_outcome", "ungraded_outcome_published",
+]
+
+# A release's in-year table (inspections_in_year.parquet): the inspections carried out in the year
+# to the release date and published by its cut-off, one row per judgement (see outcomes/in_year.py).
+IN_YEAR_COLUMNS = [
+    "urn", "provider_subtype", "new_la_code", "old_la_code", "la_name", "region_code", "region_name",
+    "inspection_kind", "inspection_start_date", "publication_date", "judgement", "grade", "ungraded_outcome",
 ]
 
 JUDGEMENT_COLUMNS = ["urn", "judgement", "judgement_label", "grade", "grade_published"]

@@ -63,6 +63,8 @@ FRAMEWORKS: dict[str, Framework] = {f.id: f for f in [
               ("outstanding", "good", "requires_improvement", "inadequate"), "from April 2015"),
     Framework("supported_accommodation", "Supported accommodation (three-point scale, no 'good or outstanding')", "social_care_provider",
               ("consistently_strong", "inconsistent_quality", "serious_weaknesses"), "registration from April 2023, first inspections 2024-25"),
+    Framework("sif", "Single inspection framework (SIF) for local authority children's services", "la_childrens_services",
+              ("outstanding", "good", "requires_improvement", "inadequate"), "November 2013 to December 2017 (re-inspections to 2018)"),
     Framework("ilacs", "Inspecting local authority children's services (ILACS)", "la_childrens_services",
               ("outstanding", "good", "requires_improvement", "inadequate"), "January 2018 to 2025"),
     Framework("ilacs_2026", "Reformed ILACS (no single overall grade)", "la_childrens_services",
@@ -103,9 +105,14 @@ BREAKS: list[FrameworkBreak] = [
     FrameworkBreak("social_care_provider", dt.date(2024, 4, 1), "Supported accommodation added",
                    "From the 31 March 2025 release Ofsted includes supported accommodation providers, most not yet inspected: "
                    "the number of providers jumps, and shares for all providers are not comparable with earlier years."),
+    FrameworkBreak("la_childrens_services", dt.date(2013, 11, 1), "Single inspection framework (SIF) begins",
+                   "From November 2013 each authority's children's services had one overall effectiveness grade under the SIF. "
+                   "Releases from 31 March 2014 count only the authorities inspected under it by then (11 at that date, all 152 "
+                   "by early 2018): early shares are of few authorities, and earlier inspections (2009-2013) used other scales."),
     FrameworkBreak("la_childrens_services", dt.date(2018, 1, 1), "ILACS replaced the single inspection framework",
                    "Local authorities are graded on ILACS from January 2018; until each was re-inspected its latest grade "
-                   "may be under the single inspection framework (SIF)."),
+                   "may be under the single inspection framework (SIF). Both grade on the same four points, but ILACS judges "
+                   "different things, so a change across the break is not only a change in services."),
     FrameworkBreak("la_childrens_services", dt.date(2026, 1, 1), "Reformed ILACS gives no overall grade",
                    "Inspections under the reformed framework from 2026 give no single overall effectiveness grade; those "
                    "authorities are counted as 'no overall grade' and left out of the share good or outstanding."),
@@ -117,6 +124,41 @@ BREAKS: list[FrameworkBreak] = [
                    "From September 2024 graded inspections give no overall effectiveness grade; from November 2025 report "
                    "cards grade each area on a five-point scale. A share good or outstanding cannot be continued past this point."),
 ]
+
+
+# Ungraded (section 8) school inspections do not give a grade: they say whether the school's last
+# graded judgement still stands. Their outcomes are a scale of their own, never mixed with grades.
+# Three outcomes (Ofsted, School inspection handbook, section 8, September 2024): standards
+# maintained; improved significantly (the next inspection will be graded, the school may now be
+# better); some aspects not as strong (the next inspection will be graded, it may now be worse).
+# Before September 2024 the first was worded "School remains Good/Outstanding" and the others
+# "... (Improving) - S5 Next" and "... (Concerns) - S5 Next" ("S5 next": a graded inspection next).
+UNGRADED_OUTCOMES: dict[str, str] = {
+    "standards_maintained": "Standards maintained (the school's last grade stands)",
+    "improved_significantly": "Improved significantly (a graded inspection next)",
+    "not_as_strong": "Some aspects not as strong (a graded inspection next)",
+}
+_UNGRADED_WORDS = {
+    "standards maintained": "standards_maintained",
+    "school remains good": "standards_maintained",
+    "school remains outstanding": "standards_maintained",
+    "improved significantly": "improved_significantly",
+    "school remains good (improving) - s5 next": "improved_significantly",
+    "some aspects not as strong": "not_as_strong",
+    "school remains good (concerns) - s5 next": "not_as_strong",
+    "school remains outstanding (concerns) - s5 next": "not_as_strong",
+}
+
+
+def ungraded_outcome_of(label: object) -> str | None:
+    """Canonical outcome of an ungraded school inspection, None if blank; UnknownGrade otherwise."""
+    s = _norm(label)
+    if s in ("", "nan", "none", "null"):
+        return None
+    if s in _UNGRADED_WORDS:
+        return _UNGRADED_WORDS[s]
+    raise UnknownGrade(f"{label!r} is not an ungraded inspection outcome Ofsted uses "
+                       f"(known: {', '.join(sorted(_UNGRADED_WORDS))})")
 
 
 class UnknownGrade(OutcomesError, ValueError):
@@ -191,8 +233,9 @@ def grade_of(provider_type: str, label: object, inspection_date: dt.date | None 
 
 
 def framework_of(provider_type: str, grade: str | None, inspection_date: dt.date | None,
-                 provider_subtype: str | None = None) -> str | None:
-    """The framework an overall grade was given under, from the grade's scale and the date."""
+                 provider_subtype: str | None = None, inspection_type: str | None = None) -> str | None:
+    """The framework an overall grade was given under, from the grade's scale and the date (and,
+    for LA children's services, the inspection type: SIF inspections are often undated here)."""
     d = inspection_date
     if provider_type == "social_care_provider":
         if grade == "adequate":
@@ -207,7 +250,13 @@ def framework_of(provider_type: str, grade: str | None, inspection_date: dt.date
     if provider_type == "la_childrens_services":
         if grade is None:
             return None
-        return "ilacs_2026" if grade == "no_overall_grade" else "ilacs"
+        if grade == "no_overall_grade":
+            return "ilacs_2026"
+        # The SIF ran from November 2013; ILACS inspections began in January 2018 (Ofsted, ILACS
+        # framework, 2017). Re-inspections under the SIF were published until August 2018.
+        if re.search(r"\bsif\b|single inspection", inspection_type or "", re.I) or (d is not None and d < dt.date(2018, 1, 1)):
+            return "sif"
+        return "ilacs"
     if provider_type == "area_send":
         return "area_send_2023" if grade else None
     if provider_type == "state_funded_school":
@@ -234,9 +283,13 @@ def breaks_for(provider_type: str) -> list[FrameworkBreak]:
 
 
 def scale_grades(provider_type: str) -> list[str]:
-    """Every grade the provider type's frameworks use, best first (for table columns and legends)."""
+    """Every grade the provider type's frameworks use, best first (for table columns and legends).
+
+    Frameworks that give no overall grade are left out: "no overall grade" is not on a scale, and
+    tables add it as a count only where a release has such providers (tables.indicator_columns;
+    listing it here as well made it a duplicate column)."""
     seen: list[str] = []
     for g in GRADE_LABELS:
-        if any(g in f.scale for f in FRAMEWORKS.values() if f.provider_type == provider_type):
+        if any(g in f.scale for f in FRAMEWORKS.values() if f.provider_type == provider_type and f.has_overall_grade):
             seen.append(g)
     return seen

@@ -70,6 +70,7 @@ class Release:
     revisions: tuple[str, ...] = field(default_factory=tuple)
     supersedes: str = ""  # a release of the same type and date this one replaces when it is built
     crosscheck: Crosscheck | None = None  # an independent table to compare the built release with
+    in_year: Crosscheck | None = None  # a table of the year's inspections (the flow), same keys as crosscheck
 
     @property
     def status_label(self) -> str:
@@ -140,6 +141,7 @@ def _release(entry: dict, where: str, crosscheck: Crosscheck | None) -> Release:
         next_update=entry.get("next_update", ""), cutoff_days=int(entry.get("cutoff_days", 30)),
         notes=entry.get("notes", ""), revisions=tuple(entry.get("revisions", ())),
         supersedes=entry.get("supersedes", ""), crosscheck=crosscheck,
+        in_year=_crosscheck(entry.get("in_year"), where),
     )
 
 

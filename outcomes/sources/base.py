@@ -48,6 +48,9 @@ class SourceTable:
     # True when rows are every inspection (a history), not one row per provider: the build then
     # keeps each provider's latest inspection as at the release date (see outcomes.build).
     history: bool = False
+    # Checks the reader ran across its files (e.g. two sources of the same inspections), for the
+    # QA report: (severity "info" | "warning", check, message, row, column).
+    checks: list[tuple[str, str, str, int | None, str]] = field(default_factory=list)
 
 
 # Every reader module exposes:  read(paths: list[Path], as_at: datetime.date) -> SourceTable
@@ -198,10 +201,40 @@ def read_sheet_table(path: Path, header_must: tuple[str, ...] = ("URN",), sheet:
     raise last_error or SourceError(path, None, None, "the workbook has no sheets")
 
 
+def _parquet_text(value: object) -> str:
+    """A parquet cell as the CSV it was saved from wrote it: integer-valued floats without '.0'."""
+    if value is None or (isinstance(value, float) and value != value):
+        return ""
+    if isinstance(value, float) and value.is_integer():
+        return str(int(value))
+    return str(value)
+
+
+def read_parquet_table(path: Path, header_must: tuple[str, ...] = ("URN",)) -> tuple[pd.DataFrame, dict]:
+    """Read a published table someone saved as parquet from the CSV (pandas `to_parquet`).
+
+    Integer columns with blanks became floats there (URN 100000.0, grade 1.0): they are written
+    back as the CSV had them. `source_row` is the line the row had in that CSV (header on line 1),
+    so a finding can be checked against Ofsted's own file.
+    """
+    raw = pd.read_parquet(path)
+    names = [clean_header(c).lower() for c in raw.columns]
+    missing = [m for m in header_must if not any(n == m.lower() or n.startswith(m.lower() + " ") for n in names)]
+    if missing:
+        raise SourceError(path, None, None, f"no column named {', '.join(missing)}",
+                          "Check this is the published file of the expected family, not a summary table")
+    frame = pd.DataFrame({"source_row": range(2, len(raw) + 2)})
+    for c in raw.columns:
+        frame[clean_header(c)] = [_parquet_text(v) for v in raw[c].tolist()]
+    return _strip(frame), {"format": "parquet", "header_row": 1}
+
+
 def read_table(path: Path, header_must: tuple[str, ...] = ("URN",)) -> tuple[pd.DataFrame, dict]:
     suffix = Path(path).suffix.lower()
     if suffix in (".xlsx", ".xlsm", ".ods", ".xls"):
         return read_sheet_table(path, header_must)
+    if suffix == ".parquet":
+        return read_parquet_table(path, header_must)
     return read_csv_table(path, header_must)
 
 

@@ -88,7 +88,9 @@ def _frame(rows: dict[str, list], judgement_ids: list[str]) -> pd.DataFrame:
 
 
 def _read_note(path: Path, meta: dict) -> str:
-    where = f"sheet '{meta['sheet']}'" if "sheet" in meta else f"encoding {meta.get('encoding')}"
+    where = (f"sheet '{meta['sheet']}'" if "sheet" in meta
+             else "parquet saved from the CSV; rows numbered as the CSV's lines" if meta.get("format") == "parquet"
+             else f"encoding {meta.get('encoding')}")
     header = meta["header_row"]
     titles = f", {header - 1} title row(s) above it skipped" if header > 1 else ""
     return f"read {path.name} ({where}): header on row {header}{titles}"
@@ -186,7 +188,8 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
             raise SourceError(path, int(line), overall_col, f"overall effectiveness {v!r} is not a grade code",
                               "Ofsted codes overall effectiveness 1 to 4")
     if no_grade:
-        notes.append(f"{no_grade:,} overall effectiveness value(s) marked not applicable read as no grade")
+        notes.append(f"{no_grade:,} overall effectiveness value(s) marked not applicable or 'Not judged' read as no "
+                     "grade (graded inspections from September 2024 give none; their key judgements are kept)")
     for j in judgement_ids:
         values, odd = [], []
         for line, v in zip(rows["source_row"], frame[found[j]]):
@@ -200,10 +203,14 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
             notes.append(f"'{found[j]}': {len(odd)} value(s) that are not grade codes read as not judged "
                          f"(e.g. {odd[0][1]!r} on row {odd[0][0]})")
 
+    rows.update(_ungraded(frame, path, notes))
     n = len(frame)
     if overall_col:
         ungraded = sum(v is None for v in rows["overall_published"])
-        notes.append(f"{n:,} schools, {ungraded:,} with no overall grade (no graded inspection yet)")
+        never = ungraded - no_grade
+        notes.append(f"{n:,} schools, {ungraded:,} with no overall grade: "
+                     + (f"{no_grade:,} marked not judged or not applicable, " if no_grade else "")
+                     + f"{never:,} blank (no graded inspection yet)")
     else:
         notes.append(f"{n:,} schools")
     region_col = col(r"region", r"ofsted region", required=False)
@@ -225,8 +232,35 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
     if len(dupes):
         notes.append(f"{len(dupes)} URN(s) appear more than once, e.g. {dupes.iloc[0]}")
 
-    return SourceTable(PROVIDER_TYPE, path, _frame(rows, judgement_ids), la_key,
+    out = _frame(rows, judgement_ids)
+    for c in UNGRADED_COLUMNS:
+        if c in rows:
+            out[c] = pd.Series(rows[c], dtype=object)
+    return SourceTable(PROVIDER_TYPE, path, out, la_key,
                        judgements={j: JUDGEMENTS[j] for j in judgement_ids}, notes=notes, set_aside=set_aside)
+
+
+# The ungraded-inspection block of the 2024/25 file: each school's latest ungraded inspection
+# since its last graded one (a school inspected graded after an ungraded one has none here).
+UNGRADED_COLUMNS = ["ungraded_inspection_date", "ungraded_publication_date", "ungraded_outcome_published"]
+
+
+def _ungraded(frame: pd.DataFrame, path: Path, notes: list[str]) -> dict[str, list]:
+    """The latest ungraded inspection's date and outcome as published, where the file has them."""
+    col = partial(find_column, frame, path=path, required=False)
+    outcome_col = col(r"ungraded inspection overall outcome")
+    if outcome_col is None:
+        return {}
+    date_col = col(r"date of latest ungraded inspection")
+    out = {
+        "ungraded_inspection_date": parse_dates(frame, date_col, path),
+        "ungraded_publication_date": parse_dates(frame, col(r"ungraded inspection publication date"), path),
+        "ungraded_outcome_published": _values(frame, outcome_col),
+    }
+    n = sum(v is not None for v in out["ungraded_outcome_published"])
+    notes.append(f"{n:,} schools have an ungraded inspection since their last graded one (date and outcome kept; "
+                 "outcomes are on their own scale, see frameworks.UNGRADED_OUTCOMES)")
+    return out
 
 
 # --- 2. GIAS-derived rating list --------------------------------------------------------------
