@@ -8,6 +8,7 @@ convention), whatever command or page asks: every reader of the catalogue goes t
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 import re
 import tomllib
@@ -101,8 +102,24 @@ def _published(value: object, where: str) -> dt.datetime:
 
 
 def load_catalogue(path: Path | None = None) -> list[Release]:
-    """All releases in the catalogue, checked for the fields every page relies on."""
+    """All releases in the catalogue, checked for the fields every page relies on.
+
+    Every page run asks which releases are published now, so the parsed catalogue is kept until
+    the file changes (its modification time and size are the key; Release records are frozen)."""
     path = Path(path or settings.catalogue_path())
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return _parse_catalogue(path)  # raises the catalogue's own "missing" message
+    return list(_cached_catalogue(str(path), stat.st_mtime_ns, stat.st_size))
+
+
+@functools.lru_cache(maxsize=8)
+def _cached_catalogue(path: str, mtime_ns: int, size: int) -> tuple[Release, ...]:
+    return tuple(_parse_catalogue(Path(path)))
+
+
+def _parse_catalogue(path: Path) -> list[Release]:
     doc, starts = _read_toml(path)
     out, seen = [], set()
     for i, entry in enumerate(doc.get("release", []), start=1):
