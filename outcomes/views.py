@@ -352,3 +352,16 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
         sub = sub.pivot_table(index="judgement_label", columns="grade", values="n", aggfunc="sum", fill_value=0)
         sub = sub.reindex(columns=order + [c for c in sub.columns if c not in order]).rename_axis(index="Judgement", columns=None)
     return ProviderTypeView(release, what, share, distribution, not reg.empty, by_region, trend, breaks, sub)
+
+
+def headline_comparison(store: Store) -> pd.DataFrame:
+    """Ofsted's published headlines beside the same figures computed from our build."""
+    from outcomes import headlines
+
+    rows = []
+    for h in headlines.HEADLINES:
+        value = headlines.ours(store, h)
+        rows.append({"Ofsted said": h.quote, "Ofsted's figure (%)": h.ofsted,
+                     "Ours (%)": "not published here" if value is None else f"{value:.1f}",
+                     "Why they differ": h.why or "Rounding only.", "Source": h.source})
+    return pd.DataFrame(rows)

@@ -74,6 +74,11 @@ def overview(published: str):
     return views.overview(store())
 
 
+@st.cache_data(show_spinner=False, max_entries=8)
+def headline_comparison(published: str) -> pd.DataFrame:
+    return views.headline_comparison(store())
+
+
 @st.cache_data(show_spinner=False, max_entries=200)
 def provider_type_view(release_id: str, subtype: str | None, published: str):
     s = store()

@@ -2,8 +2,8 @@
 import pandas as pd
 import streamlit as st
 
-from outcomes import headlines, web
-from outcomes.headlines import HEADLINES, NOT_REPRODUCED
+from outcomes import web
+from outcomes.headlines import NOT_REPRODUCED
 from outcomes.fields import PROVIDER_TYPES
 from outcomes.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS
 from outcomes.disclosure import REASON
@@ -54,13 +54,8 @@ and the previous version stays. Ofsted quality-assures its own files before publ
 by an automated test. The table shows both.
 """)
 
-rows = []
-for h in HEADLINES:
-    value = headlines.ours(store, h)
-    rows.append({"Ofsted said": h.quote, "Ofsted's figure (%)": h.ofsted,
-                 "Ours (%)": None if value is None else round(value, 1), "Why they differ": h.why or "Rounding only.",
-                 "Source": h.source})
-st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch", column_config={"Source": st.column_config.LinkColumn("Source")})
+st.dataframe(web.headline_comparison(web.published_key()), hide_index=True, width="stretch",
+             column_config={"Source": st.column_config.LinkColumn("Source")})
 st.markdown("**Published figures we cannot reproduce, and why**")
 st.markdown("\n".join(f"- {what} {why}" for what, why in NOT_REPRODUCED))
 st.markdown("""The local authority figures are also checked against Ofsted's own LA-level table of 2023: the overall
