@@ -136,7 +136,7 @@ def page_figures(url: str, las: dict[str, str], query_log: Path | None, warm_run
         lines = logged.get(id(run), [])
         figures[page] = {"cold_ms": round(run.server_ms, 1), "warm_p50_ms": _ms(percentile(times, 50)),
                          "warm_p95_ms": _ms(percentile(times, 95)), "warm_runs": len(warm),
-                         "failed": sum(1 for r in [run, *warm] if not r.ok),
+                         "cold_ok": run.ok, "failed": sum(1 for r in [run, *warm] if not r.ok),
                          "kb_warm": round(statistics.median(r.bytes for r in warm) / 1024, 1) if warm else None,
                          "queries": len(lines),
                          "floor_ms": round(querylog.replay_ms(lines, store), 1) if store and lines else None,
@@ -204,7 +204,7 @@ def quick(echo: Callable[[str], None], sessions: int = 5) -> dict:
             echo("Cold and warm runs of every page...")
             figures = page_figures(url, las, qlog, warm_runs=3, page_budget_s=3.0)
             echo(f"Load: {sessions} sessions, one journey each...")
-            load = run_load(url, sessions, las, [proc.pid], progress=_bar("load"), budget_s=12.0)
+            load = run_load(url, sessions, las, [proc.pid], progress=_bar("load"), budget_s=12.0, grace_s=10.0)
         finally:
             serve.stop([proc])
     floor, ratio = _floor(figures)
@@ -232,11 +232,16 @@ def load_rows(figures: dict, single: list, served: list) -> list[tuple]:
     rows = []
     for page, f in figures.items():
         rows.append((f"page {page}: first run on a fresh server", f"{f['cold_ms']:.0f} ms", "< 1000 ms",
-                     f["cold_ms"] < LOAD_TARGETS["cold_ms"] and not f["failed"]))
+                     f["cold_ms"] < LOAD_TARGETS["cold_ms"] and f["cold_ok"]))
         p50, p95 = f["warm_p50_ms"], f["warm_p95_ms"]
         rows.append((f"page {page}: warm p50 / p95 ({f['warm_runs']} runs)",
                      f"{p50} / {p95} ms" if p95 is None else f"{p50:.0f} / {p95:.0f} ms", "p95 < 150 ms",
-                     p95 is not None and p95 < LOAD_TARGETS["warm_p95_ms"] and not f["failed"]))
+                     p95 is not None and p95 < LOAD_TARGETS["warm_p95_ms"] and f["failed"] == (not f["cold_ok"])))
+    for page, f in figures.items():
+        if f["kb_warm"] is not None:
+            # (The map's target is judged on the journey's second map run, another provider type:
+            # here warm runs repeat choices this session has seen, which Streamlit's cache shortens.)
+            rows.append((f"page {page}: received per warm run (median)", f"{f['kb_warm']:.0f} KB", "", None))
     for label, results in (("one process", single), ("serve, 4 processes", served)):
         for r in results:
             # Runs not started when the level's time budget ended are shown (x of y planned), not failed.
@@ -258,7 +263,7 @@ def load_rows(figures: dict, single: list, served: list) -> list[tuple]:
     return rows
 
 
-def run_load_bench(echo: Callable[[str], None], budget_s: float = 30.0) -> None:
+def run_load_bench(echo: Callable[[str], None], budget_s: float = 20.0) -> None:
     """Cold and warm page runs, then N = 1, 10, 25, 50 sessions on one process and on 4 behind nginx."""
     from outcomes import serve
     from outcomes.loadbench import current_las, warm_up
@@ -284,12 +289,15 @@ def run_load_bench(echo: Callable[[str], None], budget_s: float = 30.0) -> None:
             echo(f"skipped the nginx part: {serve.NGINX_HELP}")
     floor, ratio = _floor(figures)
     echo("")
-    echo(f"{'measure (server time: send to script_finished)':58} {'value':>18}  {'target':>14}")
+    echo(f"{'measure (server time: send to script_finished)':58} {'value':>26}  {'target':>14}")
     for name, value, goal, met in load_rows(figures, single, served):
         flag = "" if met is None else ("  ok" if met else "  <-- missed")
-        echo(f"{name:58} {value:>18}  {goal:>14}{flag}")
-    echo(f"{'query floor (median over pages of their DuckDB queries)':58} {str(floor) + ' ms':>18}")
-    echo(f"{'warm page p50 / query floor':58} {str(ratio):>18}")
+        echo(f"{name:58} {value:>26}  {goal:>14}{flag}")
+    echo(f"{'query floor (median over pages of their DuckDB queries)':58} {str(floor) + ' ms':>26}")
+    echo(f"{'warm page p50 / query floor':58} {str(ratio):>26}")
+    for page, f in figures.items():
+        if f["problems"]:
+            echo(f"  page {page}: {f['failed']} runs failed, e.g. {f['problems'][0][:160]}")
     problems = list(dict.fromkeys(p for r in single + served for p in r.first_problems()))[:3]
     for p in problems:
         echo(f"  e.g. {p[:200]}")

@@ -324,10 +324,11 @@ def percentile(values: list[float], q: float) -> float:
 
 def run_load(url: str, sessions: int, las: dict[str, str], pids: Iterable[int] = (), seed: int = 9,
              rounds: int = 1, progress: Callable[[int], Callable[[], None]] | None = None,
-             budget_s: float | None = None,
+             budget_s: float | None = None, grace_s: float = 30.0,
              visit: Callable[[dict[str, str], random.Random], list[Step]] = journey) -> LoadResult:
     """N concurrent sessions, each walking the `visit` (the journey) `rounds` times with its own
-    seeded LAs; no session starts a run after `budget_s` seconds (runs under way finish)."""
+    seeded LAs; no session starts a run after `budget_s` seconds, and runs still going `grace_s`
+    later are cut."""
     pids = list(pids)
     plans = []
     for n in range(sessions):
@@ -348,11 +349,22 @@ def run_load(url: str, sessions: int, las: dict[str, str], pids: Iterable[int] =
         deadline = time.perf_counter() + budget_s if budget_s else None
         tasks = [asyncio.create_task(walk(url, n, plan, runs, tick, hold=hold, deadline=deadline))
                  for n, plan in enumerate(plans)]
-        for _ in plans:  # every session has walked (or failed): memory while they are all still open
-            await walked.acquire()
+
+        async def all_walked():
+            for _ in plans:
+                await walked.acquire()
+
+        # Memory while every session is still open; runs still going `grace_s` after the budget
+        # are cut (not counted: the table shows how many of the planned runs ran).
+        try:
+            await asyncio.wait_for(all_walked(), timeout=budget_s + grace_s if budget_s else None)
+        except TimeoutError:
+            pass
         after[0] = rss_mb(pids)
         release.set()
-        await asyncio.gather(*tasks)
+        for t in tasks:
+            t.cancel()
+        await asyncio.gather(*tasks, return_exceptions=True)
 
     started = time.perf_counter()
     asyncio.run(main())

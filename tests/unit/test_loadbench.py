@@ -67,3 +67,16 @@ def test_a_page_run_outside_the_apps_navigation_is_an_error(tiny_url):
     """A menu that lacks the app's pages means the page ran on its own (see Step.menu)."""
     run, = run_steps(tiny_url, [Step("boom", "boom", title="Boom", menu=frozenset({"", "boom", "data"}))])
     assert "outside the app's navigation" in run.error
+
+
+@pytest.mark.slow
+def test_concurrent_sessions_are_counted_and_a_run_past_the_budget_is_cut(tiny_url, tmp_path):
+    def visit(las, rng):
+        return [Step("home", "", title="Home"), Step("boom", "boom", "fail=1", title="Boom"),
+                Step("boom", "boom", "sleep=60", title="Boom")]
+
+    result = loadbench.run_load(tiny_url, 3, {}, visit=visit, budget_s=8.0, grace_s=1.0)
+    assert result.planned == 9
+    assert sum(r.step.query == "fail=1" for r in result.runs) == 3 and result.exceptions == 3
+    assert not any(r.step.query == "sleep=60" for r in result.runs)  # cut, not waited for
+    assert result.errors == 0 and result.pages()["home"]["runs"] == 3

@@ -17,6 +17,9 @@ def boom():
     st.title("Boom")
     if st.query_params.get("fail") == "1":
         raise ValueError("asked to fail")
+    if st.query_params.get("sleep"):
+        import time
+        time.sleep(float(st.query_params["sleep"]))
     st.markdown("fine")
 
 st.navigation([st.Page(home, title="Home", url_path="home", default=True),
