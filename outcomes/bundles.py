@@ -101,12 +101,10 @@ def reproduce_markdown(release: Release, level: str, subtype: str | None = None,
                        region: str | None = None) -> str:
     """How to rebuild a table: the command that writes it, then SQL and pandas over the release zip."""
     cmd = (f"python -m outcomes export --provider-type {release.provider_type} --as-at {release.as_at} --level {level}"
-           + (f' --subtype "{subtype}"' if subtype else "") + " --out table.csv")
-    keep = ""
-    if la:
-        keep = f"Then keep the row where `new_la_code` is `{la}`."
-    elif region:
-        keep = f"Then keep the rows where `region_code` is `{region}`."
+           + (f' --subtype "{subtype}"' if subtype else "") + (f" --la {la}" if la else f" --region {region}" if region else "")
+           + " --out table.csv")
+    keep = "" if subtype or level == "provider" else \
+        "The table on the page is the file's `Total` rows (`provider_subtype` is `Total`); the file also has a row for each subtype."
     return "\n\n".join(x for x in [
         "The same table from the command line:", f"```bash\n{cmd}\n```", keep,
         "Or from the provider-level file in the release zip (Download data page), with DuckDB:",

@@ -63,12 +63,16 @@ def trend_frames(store: Store, release: Release, subtype: str | None = None, la:
 
 
 def export_frames(store: Store, release: Release, level: str, subtype: str | None = None,
-                  region: str | None = None, la: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+                  region: str | None = None, la: str | None = None, every_subtype: bool = True) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The tidy data and metadata frames of a view: the single code path for screen and CSV.
 
-    Every filter combination with Total rows (EES standard); provider rows at the Institution level."""
+    Every filter combination with Total rows (EES standard); provider rows at the Institution level.
+    every_subtype=False: with no subtype chosen, the Total rows only: what a page's table shows
+    beside its chart or map (the whole file, every subtype, is the release's own download)."""
     if level == "provider":
         data = ees.institution_table(store, release, subtype, la)
+    elif subtype is None and not every_subtype:
+        data = published(ees.total_table(store, release, level, region, la), level)
     else:
         data = published(ees.aggregate_table(store, release, level, subtype, region, la), level)
     return data, metadata_for(data)

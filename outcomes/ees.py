@@ -39,8 +39,7 @@ def aggregate_table(store: Store, release: Release, level: str, subtype: str | N
     subtypes = sorted(store.query("subtypes", release_id=release.id)["provider_subtype"])
     if subtype:
         return grade_table(store, release, level, subtype, region, la)
-    total = grade_table(store, release, level, None, region, la)
-    total["provider_subtype"] = TOTAL
+    total = total_table(store, release, level, region, la)
     if len(subtypes) < 2:  # one subtype (e.g. "Local authority") is the Total itself: not a filter
         return total
     indicators = _indicators(total)
@@ -59,6 +58,13 @@ def aggregate_table(store: Store, release: Release, level: str, subtype: str | N
     counts = [c for c in indicators if not c.startswith("pct_")]
     out[counts] = out[counts].fillna(0).astype("int64")
     return out.reset_index(drop=True)
+
+
+def total_table(store: Store, release: Release, level: str, region: str | None = None, la: str | None = None) -> pd.DataFrame:
+    """The Total rows alone: every subtype together, one row per area."""
+    total = grade_table(store, release, level, None, region, la)
+    total["provider_subtype"] = TOTAL
+    return total
 
 
 def institution_table(store: Store, release: Release, subtype: str | None = None, la: str | None = None) -> pd.DataFrame:

@@ -102,7 +102,7 @@ def grade_table(release_id: str, level: str, subtype: str | None, region: str | 
 @st.cache_data(show_spinner=False, max_entries=256)
 def export_frames(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None):
     s = store()
-    return downloads.export_frames(s, s.release(release_id), level, subtype, region, la)
+    return downloads.export_frames(s, s.release(release_id), level, subtype, region, la, every_subtype=False)
 
 
 @st.cache_data(show_spinner=False, max_entries=256)
