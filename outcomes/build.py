@@ -251,7 +251,7 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
         elif sha256_of(p) != s.sha256:
             built.findings.append(Finding(release.id, HARD, "source_changed",
                                           f"{s.path} differs from the file catalogued (sha256 {s.sha256[:12]}...). If Ofsted revised it, "
-                                          "update sha256 in data/releases.toml, bump version and add a line to revisions", p.name))
+                                          "run `python -m outcomes amend --release ID --reason \"...\"` (re-pins it as a new version)", p.name))
     if quality.blocking(built.findings):
         return built
     try:
