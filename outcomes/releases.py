@@ -81,6 +81,7 @@ class Release:
     revisions: tuple[Revision, ...] = field(default_factory=tuple)
     supersedes: str = ""  # a release of the same type and date this one replaces when it is built
     crosscheck: Crosscheck | None = None  # an independent table to compare the built release with
+    pre_release_access: tuple[str, ...] = ()  # people given pre-release access (besides those the preview log names)
 
     @property
     def status_label(self) -> str:
@@ -130,9 +131,29 @@ def _published(value: object, where: str) -> dt.datetime:
     return t if t.tzinfo else t.replace(tzinfo=settings.LONDON)
 
 
+_parsed: dict[tuple, list[Release]] = {}  # (path, mtime, size) -> releases: pages ask on every run
+
+
 def load_catalogue(path: Path | None = None) -> list[Release]:
-    """All releases in the catalogue, checked for the fields every page relies on."""
+    """All releases in the catalogue, checked for the fields every page relies on. Parsed once per
+    version of the file (a parse takes ~20 ms; the site asks several times per page run)."""
     path = Path(path or settings.catalogue_path())
+    try:
+        st = path.stat()
+        key = (str(path.resolve()), st.st_mtime_ns, st.st_size)
+    except OSError:
+        key = None
+    if key in _parsed:
+        return list(_parsed[key])  # a new list of the same frozen releases
+    out = _load(path)
+    if key is not None:
+        if len(_parsed) > 8:
+            _parsed.clear()
+        _parsed[key] = out
+    return list(out)
+
+
+def _load(path: Path) -> list[Release]:
     doc, starts = _read_toml(path)
     out, seen = [], set()
     for i, entry in enumerate(doc.get("release", []), start=1):
@@ -171,6 +192,7 @@ def _release(entry: dict, where: str, crosscheck: Crosscheck | None) -> Release:
         next_update=entry.get("next_update", ""), cutoff_days=int(entry.get("cutoff_days", 30)),
         notes=entry.get("notes", ""), revisions=_revisions(entry.get("revisions", ()), where),
         supersedes=entry.get("supersedes", ""), crosscheck=crosscheck,
+        pre_release_access=tuple(str(n) for n in entry.get("pre_release_access", ())),
     )
 
 
