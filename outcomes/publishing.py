@@ -149,7 +149,11 @@ def change_lines(store: Store, release: Release, previous: Release | None, la: s
     what = what or plural(subtype, kind.label)
     since = counts[counts["comparison"].eq(changes.PREVIOUS_RELEASE)]
     if not since.empty and previous is not None and since["previous_id"].iloc[0] == previous.id:
-        line = changes.sentence(since, f"since the previous release (as at {long_date(previous.as_at)}), {what}")
+        before = f"since the previous release (as at {long_date(previous.as_at)})"
+        if la and kind.la_is_provider and len(since) == 1:  # the authority is the one provider
+            line = f"{before[:1].upper()}{before[1:]}, this authority's {kind.label.lower()} {changes.CHANGES[since['change'].iloc[0]]}."
+        else:
+            line = changes.sentence(since, f"{before}, {what}")
         if line:
             lines.append(line)
         note = str(since["break_label"].iloc[0] or "")
