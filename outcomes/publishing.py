@@ -76,12 +76,14 @@ def archived_versions(data_dir: Path, release_id: str) -> list[int]:
     folder = settings.versions_dir(data_dir, release_id)
     if not folder.exists():
         return []
-    return sorted(int(p.name[1:]) for p in folder.iterdir() if p.name[1:].isdigit() and (p / "release.json").exists())
+    return sorted(int(p.name[1:]) for p in folder.iterdir()
+                  if p.name[1:].isdigit() and (settings.release_dir(p, release_id) / "release.json").exists())
 
 
 def version_release(release: Release, data_dir: Path, version: int) -> Release:
     """The catalogue entry as it was at an earlier version (its pinned files and revisions then)."""
-    meta = json.loads((settings.version_dir(data_dir, release.id, version) / "release.json").read_text(encoding="utf-8"))
+    kept = settings.release_dir(settings.version_dir(data_dir, release.id, version), release.id)
+    meta = json.loads((kept / "release.json").read_text(encoding="utf-8"))
     from outcomes.releases import SourceFile
 
     return dataclasses.replace(release, version=version,
