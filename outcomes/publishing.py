@@ -63,6 +63,7 @@ class ReleasePage:
     previous: Release | None
     next: Release | None
     correction: str = ""
+    is_published: bool = True              # False for a pre-release reader before 09:30
     versions: list[int] = field(default_factory=list)
     store: Store | None = None             # the store holding this version (the zip is made from it)
 
@@ -217,7 +218,7 @@ def release_page(store: Store, release_id: str, version: int | None = None) -> R
         qa_summary=qa, qa_csv=qa_csv, files=static_files(release),
         pre_release_access=names if latest.is_visible(store.now) else [],
         updates=updates, previous=previous, next=min(later, key=lambda r: r.as_at, default=None),
-        correction=correction_note(latest, store.now), versions=sorted(set(kept) | {latest.version}), store=shown)
+        correction=correction_note(latest, store.now), is_published=latest.is_visible(store.now), versions=sorted(set(kept) | {latest.version}), store=shown)
 
 
 @dataclass(frozen=True)

@@ -48,7 +48,10 @@ def published_key() -> str:
     shown after, an amendment replaces what was cached, and a preview never reaches a public session."""
     from outcomes.releases import load_catalogue, visible
 
-    return ",".join(f"{r.id}@v{r.version}" for r in visible(load_catalogue(), settings.now(), preview()[1]))
+    early = preview()[1]
+    key = ",".join(f"{r.id}@v{r.version}" for r in visible(load_catalogue(), settings.now(), early))
+    # Marked, so what a pre-release reader was shown is never served to the public after 09:30 either.
+    return key + ("|preview:" + ",".join(sorted(early)) if early else "")
 
 
 def store() -> Store:

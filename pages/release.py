@@ -67,7 +67,9 @@ st.download_button("Download the whole release (zip: tidy CSVs, metadata, data g
                    file_name=f"{r.id}-v{page.version}.zip", mime="application/zip", key="release_zip")
 
 st.subheader("Pre-release access")
-if page.pre_release_access:
+if not page.is_published:
+    st.markdown("The list of people given pre-release access is published here with the release.")
+elif page.pre_release_access:
     st.markdown("These people had access to the release in the 24 hours before publication: "
                 + ", ".join(page.pre_release_access) + ".")
 else:

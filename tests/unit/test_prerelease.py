@@ -108,8 +108,18 @@ def test_the_preview_log_keeps_every_line_when_sessions_write_at_once(tmp_path):
 # --- the site, page by page (AppTest) ---
 
 def run(page: str, **params) -> AppTest:
+    """One page. (AppTest's switch_page runs the page file alone: app.py's banner is tested on the
+    default page, which does run through app.py; see entry().)"""
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=90).run()
     at.switch_page(f"pages/{page}.py")
+    for k, v in params.items():
+        at.query_params[k] = v
+    return at.run()
+
+
+def entry(**params) -> AppTest:
+    """app.py itself, as a reader arriving at the site's address (the overview) with these parameters."""
+    at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=90)
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
@@ -129,14 +139,17 @@ PUBLIC_PAGES = ["overview", "provider_types", "la_profile", "data", "methodology
 
 def test_inside_the_window_a_named_reader_sees_the_release_with_a_banner_and_is_logged(at_time, site):
     at_time(INSIDE_WINDOW)
+    home = entry(preview=TOKEN)
+    assert not home.exception, home.exception
+    [banner] = [w.value for w in home.warning if "Pre-release access" in w.value]
+    assert "Pre-release access: not for publication until 2 July 2024, 09:30" in banner and "Ann Analyst" in banner
+    assert "[About this release](./release?id=sc-2024&preview=" in text(home)  # the links keep the token
     at = run("release", preview=TOKEN, id="sc-2024")
     assert not at.exception, at.exception
-    banner = [w.value for w in at.warning if "Pre-release access" in w.value]
-    assert banner and "not for publication until 2 July 2024, 09:30" in banner[0]
     assert TITLE_2024 in [h.value for h in at.header]
     assert "No one had pre-release access" not in text(at)  # the list is for after publication
     rows = list(csv.DictReader(open(prerelease.log_path(), encoding="utf-8")))
-    assert any(r["name"] == "Ann Analyst" and r["release_id"] == "sc-2024" for r in rows)
+    assert any(r["name"] == "Ann Analyst" and r["release_id"] == "sc-2024" and r["page"] == "Overview" for r in rows)
 
 
 @pytest.mark.parametrize("token", [None, OTHER])
@@ -148,10 +161,10 @@ def test_without_a_valid_token_every_page_is_the_public_one(at_time, page, token
     at = run(page, **({"preview": token} if token else {}))
     assert not at.exception, at.exception
     shown = text(at)
-    assert "Pre-release access" not in shown
+    assert "Pre-release access" not in text(entry(**({"preview": token} if token else {})))
     assert "31 March 2024" not in shown and "sc-2024" not in shown or page == "calendar"
     if page == "release":
-        assert "sc-2024" not in release_options(at)
+        assert TITLE_2024 not in release_options(at)
     if page == "calendar":  # the one place it appears: as announced, with its time
         [announced] = [d for d in at.dataframe if "Status" in d.value.columns]
         assert list(announced.value["Release"]) == [TITLE_2024]
@@ -170,23 +183,23 @@ def test_asking_for_the_release_by_id_without_a_token_is_as_if_it_did_not_exist(
 
 def test_after_publication_everyone_sees_it_with_who_had_access(at_time):
     at_time(INSIDE_WINDOW)
-    run("overview", preview=TOKEN)  # logged as Ann Analyst
+    entry(preview=TOKEN)  # logged as Ann Analyst
     at_time(AT_PUBLICATION)
     at = run("release", id="sc-2024")
     assert not at.exception, at.exception
     shown = text(at)
-    assert "Pre-release access:" not in shown  # no banner for anyone now
+    assert "Pre-release access:" not in text(entry(preview=TOKEN))  # no banner for anyone now
     assert "These people had access to the release in the 24 hours before publication: Ann Analyst." in shown
     assert "**Published on this site:** 2 July 2024, 09:30" in shown
     assert "**Published by Ofsted:** not recorded" in shown
-    assert "sc-2024" in release_options(at)
+    assert TITLE_2024 in release_options(at)
     assert not [d for d in run("calendar").dataframe if "Status" in d.value.columns]  # nothing announced now
 
 
 def test_before_the_window_even_a_valid_token_sees_only_the_public_site(at_time):
     at_time(BEFORE_WINDOW)
     at = run("release", preview=TOKEN)
-    assert "Pre-release access" not in text(at) and "sc-2024" not in release_options(at)
+    assert "Pre-release access" not in text(entry(preview=TOKEN)) and TITLE_2024 not in release_options(at)
 
 
 def test_every_page_links_to_the_release_it_shows(at_time):
