@@ -88,15 +88,18 @@ def record(name: str, releases: list[Release], page: str = "", now: dt.datetime 
     """Append one line per release seen to the preview log (thread-safe), and say so in the log."""
     now = now or settings.now()
     path = log_path(data_dir)
-    with _lock:
-        path.parent.mkdir(parents=True, exist_ok=True)
-        new = not path.exists()
-        with open(path, "a", encoding="utf-8", newline="") as f:
-            w = csv.writer(f)
-            if new:
-                w.writerow(LOG_COLUMNS)
-            for r in releases:
-                w.writerow([now.isoformat(timespec="seconds"), name, r.id, r.published.isoformat(timespec="minutes"), page])
+    try:
+        with _lock:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            new = not path.exists()
+            with open(path, "a", encoding="utf-8", newline="") as f:
+                w = csv.writer(f)
+                if new:
+                    w.writerow(LOG_COLUMNS)
+                for r in releases:
+                    w.writerow([now.isoformat(timespec="seconds"), name, r.id, r.published.isoformat(timespec="minutes"), page])
+    except OSError as e:  # e.g. data/ on a read-only volume (deploy/k8s): the Python log below still has it
+        log.error("could not write the preview log %s (%s); the views are in this log only", path, e)
     for r in releases:
         log.info("pre-release view: %s saw %s (published %s) on %s", name, r.id, r.published.isoformat(timespec="minutes"), page)
 

@@ -12,7 +12,7 @@ if not store.releases:
     st.stop()
 options = {r.id: r.title for r in sorted(store.releases, key=lambda r: (r.provider_type, r.as_at), reverse=True)}
 default = store.latest(store.releases[0].provider_type).id
-release_id = web.choose("Release", "id", options, default)
+release_id = web.choose("Release", "id", options, default, resets=("version",))
 asked = st.query_params.get("version")
 version = int(asked) if asked and asked.isdigit() else None
 page = web.release_page(release_id, version, web.published_key())
