@@ -9,6 +9,7 @@ import logging
 
 import streamlit as st
 
+from outcomes import web
 from outcomes.errors import error_id, page_failure_message
 
 SITE = "Ofsted inspection outcomes in England"
@@ -19,6 +20,8 @@ PAGES = [
     st.Page("views/map.py", title="Map", url_path="map"),
     st.Page("views/data.py", title="Download data", url_path="data"),
     st.Page("views/methodology.py", title="Methodology and about", url_path="methodology"),
+    st.Page("views/release.py", title="About a release", url_path="release"),
+    st.Page("views/calendar.py", title="Release calendar", url_path="calendar"),
 ]
 page = st.navigation(PAGES)
 # Each page gets its own browser title (WCAG 2.4.2), so set_page_config follows the navigation.
@@ -32,6 +35,7 @@ st.html("<style>[data-testid=stMultiSelect] input{min-width:24px;min-height:24px
 # end. st.stop, st.rerun and st.switch_page raise ScriptControlException, a BaseException
 # (streamlit/runtime/scriptrunner_utils/exceptions.py), so they pass through untouched.
 try:
+    web.preview_banner(page.title)  # pre-release readers only: the banner, and the view logged
     page.run()
 except Exception:
     ident = error_id()

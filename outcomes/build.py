@@ -269,7 +269,8 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
         elif sha256_of(p) != s.sha256:
             built.findings.append(Finding(release.id, HARD, "source_changed",
                                           f"{s.path} differs from the file catalogued (sha256 {s.sha256[:12]}...). If Ofsted revised it, "
-                                          "update sha256 in data/releases.toml, bump version and add a line to revisions", p.name))
+                                          f"run `python -m outcomes amend --release {release.id} --reason \"...\"` (re-pins its sha256 in "
+                                          "data/releases.toml as a new version; the old one stays readable)", p.name))
     if quality.blocking(built.findings):
         return built
     try:

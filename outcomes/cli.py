@@ -1,4 +1,4 @@
-"""`python -m outcomes ...`: build, check, export, releases, bench."""
+"""`python -m outcomes ...`: build, check, amend, export, releases, bench."""
 from __future__ import annotations
 
 import datetime as dt
@@ -98,6 +98,19 @@ def check(source: Optional[Path] = SourceOpt, data_dir: Optional[Path] = DataOpt
     typer.echo(f"Written: {md} and {cs}")
     if any(not r.ok and not r.skipped for r in results):
         raise typer.Exit(1)
+
+
+@app.command()
+def amend(release: str = typer.Option(..., "--release", help="The release id to revise (python -m outcomes releases lists them)"),
+          reason: str = typer.Option(..., "--reason", help="What changed and why: shown on the release page and in the catalogue"),
+          source: Optional[Path] = SourceOpt, data_dir: Optional[Path] = DataOpt) -> None:
+    """Make a new version of a release from its changed source files (the old one stays readable)."""
+    from outcomes import amend as amending
+
+    _apply(source, data_dir)
+    new = amending.amend(release, reason, progress=_progress)
+    typer.echo(f"{new.id} is now version {new.version}: {reason}")
+    typer.echo(f"Version {new.version - 1} stays readable at ?id={new.id}&version={new.version - 1} on the release page.")
 
 
 @app.command()

@@ -52,6 +52,17 @@ class Crosscheck:
 
 
 @dataclass(frozen=True)
+class Revision:
+    """One update to a release: `python -m outcomes amend` appends these (version, date, reason)."""
+    version: int
+    date: dt.date
+    reason: str
+
+
+PREVIEW_HOURS = 24  # pre-release access: at most 24 hours before publication (Code of Practice, Orderliness)
+
+
+@dataclass(frozen=True)
 class Release:
     id: str
     title: str
@@ -68,10 +79,11 @@ class Release:
     next_update: str = ""
     cutoff_days: int = 30  # inspections published within this many days after as_at count
     notes: str = ""
-    revisions: tuple[str, ...] = field(default_factory=tuple)
+    revisions: tuple[Revision, ...] = field(default_factory=tuple)
     supersedes: str = ""  # a release of the same type and date this one replaces when it is built
     crosscheck: Crosscheck | None = None  # an independent table to compare the built release with
     in_year: Crosscheck | None = None  # a table of the year's inspections (the flow), same keys as crosscheck
+    pre_release_access: tuple[str, ...] = ()  # people given pre-release access (besides those the preview log names)
 
     @property
     def status_label(self) -> str:
@@ -80,6 +92,26 @@ class Release:
     @property
     def provider_type_label(self) -> str:
         return PROVIDER_TYPES[self.provider_type]
+
+    @property
+    def source_published_at(self) -> dt.datetime | dt.date | None:
+        """When Ofsted published it: a London date-time, a date (time not recorded), or None."""
+        if not self.source_published:
+            return None
+        if "T" not in self.source_published:
+            return dt.date.fromisoformat(self.source_published)
+        t = dt.datetime.fromisoformat(self.source_published)
+        return t if t.tzinfo else t.replace(tzinfo=settings.LONDON)
+
+    @property
+    def amended_at(self) -> dt.date | None:
+        """The date of the latest amendment (None: never amended)."""
+        return max((r.date for r in self.revisions), default=None)
+
+    def in_preview_window(self, now: dt.datetime | None = None) -> bool:
+        """True in the 24 hours before publication, when named people may see it."""
+        now = now or settings.now()
+        return self.published - dt.timedelta(hours=PREVIEW_HOURS) <= now < self.published
 
     def source_paths(self, source_dir: Path) -> list[Path]:
         return [Path(source_dir) / s.path for s in self.sources]
@@ -99,6 +131,8 @@ def _published(value: object, where: str) -> dt.datetime:
         except ValueError:
             raise CatalogueError(f"{where}: published {value!r} is not an ISO date-time (e.g. 2025-07-16T09:30)") from None
     return t if t.tzinfo else t.replace(tzinfo=settings.LONDON)
+
+
 
 
 def load_catalogue(path: Path | None = None) -> list[Release]:
@@ -156,10 +190,25 @@ def _release(entry: dict, where: str, crosscheck: Crosscheck | None) -> Release:
         version=int(entry.get("version", 1)), coverage=entry.get("coverage", "England"),
         source_publication=entry.get("source_publication", ""), source_published=str(entry.get("source_published", "")),
         next_update=entry.get("next_update", ""), cutoff_days=int(entry.get("cutoff_days", 30)),
-        notes=entry.get("notes", ""), revisions=tuple(entry.get("revisions", ())),
+        notes=entry.get("notes", ""), revisions=_revisions(entry.get("revisions", ()), where),
         supersedes=entry.get("supersedes", ""), crosscheck=crosscheck,
         in_year=_crosscheck(entry.get("in_year"), where),
+        pre_release_access=tuple(str(n) for n in entry.get("pre_release_access", ())),
     )
+
+
+def _revisions(values, where: str) -> tuple[Revision, ...]:
+    """`revisions = [ { version = 2, date = 2026-11-23, reason = "..." } ]` (a bare string: version 1's note)."""
+    out = []
+    for v in values:
+        if isinstance(v, str):
+            continue  # a free-text note from before revisions were recorded as tables
+        try:
+            day = v["date"] if isinstance(v["date"], dt.date) else dt.date.fromisoformat(str(v["date"]))
+            out.append(Revision(int(v["version"]), day, str(v["reason"])))
+        except (KeyError, TypeError, ValueError):
+            raise CatalogueError(f"{where}: each revision needs version, date (YYYY-MM-DD) and reason") from None
+    return tuple(sorted(out, key=lambda r: r.version))
 
 
 def _read_toml(path: Path) -> tuple[dict, list[int]]:
@@ -208,9 +257,15 @@ def _crosscheck(value: object, where: str) -> Crosscheck | None:
     return Crosscheck(str(value["reader"]), str(value["path"]), str(value.get("sha256", "")), str(value.get("title", "")))
 
 
-def visible(releases: list[Release], now: dt.datetime | None = None) -> list[Release]:
-    """Releases published at or before now: the only ones any page or command may show."""
-    return [r for r in releases if r.is_visible(now)]
+def visible(releases: list[Release], now: dt.datetime | None = None,
+            preview: frozenset[str] = frozenset()) -> list[Release]:
+    """Releases published at or before now: the only ones any page or command may show.
+
+    `preview`: ids a named reader may see early (outcomes.prerelease checked the token); each is
+    shown only inside its own 24-hour window, whatever the caller passed.
+    """
+    now = now or settings.now()
+    return [r for r in releases if r.is_visible(now) or (r.id in preview and r.in_preview_window(now))]
 
 
 def sha256_of(path: Path) -> str:

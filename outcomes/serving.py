@@ -5,7 +5,8 @@ release (published or still under embargo: the store filters by publication time
 - grades.parquet: grade counts and shares at every level (national, regional, local authority)
   for every subtype and for all of them together, disclosure-controlled (outcomes.disclosure),
   with each LA's rank among the LAs whose share may be shown;
-- judgement_counts.parquet: sub-judgement counts per release and subtype (England).
+- judgement_counts.parquet: sub-judgement counts per release and subtype (England);
+- change_counts.parquet: what changed since the previous release, by LA and subtype (outcomes.changes).
 Written atomically (temporary file, then rename), so a running site never reads half a file.
 """
 from __future__ import annotations
@@ -74,7 +75,16 @@ def build(data_dir: Path, progress=None) -> Path:
     grades = [g for g in grades if not g.empty]
     _write(pd.concat(grades, ignore_index=True) if grades else _empty(GRADE_KEYS + ["providers"]), folder / GRADES)
     _write(pd.concat(judgements, ignore_index=True) if judgements else _empty(JUDGEMENT_KEYS), folder / JUDGEMENT_COUNTS)
+    write_change_counts(store, folder)
     return folder
+
+
+def write_change_counts(store, folder: Path) -> None:
+    """change_counts.parquet: every built release against the previous one of its series."""
+    from outcomes import changes
+
+    counts = [changes.release_counts(store, r, store.releases) for r in store.releases]
+    _write(pd.concat([changes.empty_counts()] + counts, ignore_index=True), folder / "change_counts.parquet")
 
 
 GRADE_KEYS = ["release_id", "level", "subtype_key", "columns", "region_code", "new_la_code"]

@@ -56,6 +56,16 @@ def release_dir(data: Path, release_id: str) -> Path:
     return Path(data) / "releases" / release_id
 
 
+def versions_dir(data: Path, release_id: str) -> Path:
+    """Where earlier versions of an amended release are kept (the latest stays at release_dir)."""
+    return Path(data) / "versions" / release_id
+
+
+def version_dir(data: Path, release_id: str, version: int) -> Path:
+    """One kept version: a small data folder of its own (releases/<id>/, lookups/, serving/)."""
+    return versions_dir(data, release_id) / f"v{version}"
+
+
 def serving_dir(data: Path) -> Path:
     """The precomputed tables every page reads (outcomes.serving writes them)."""
     return Path(data) / "serving"

@@ -58,7 +58,12 @@ QUERIES: dict[str, str] = {
         FROM history h
         WHERE h.release_id = $release_id AND h.new_la_code = $la
         ORDER BY h.inspection_start_date DESC""",
+    "history_of_release": """SELECT * FROM history WHERE release_id = $release_id ORDER BY new_la_code, inspection_start_date""",
     "la_lookup": """SELECT * FROM local_authorities ORDER BY la_name""",
+    "change_counts": """
+        SELECT * FROM change_counts
+        WHERE release_id = $release_id AND ($la IS NULL OR new_la_code = $la)
+        ORDER BY comparison, new_la_code, provider_subtype, change""",
 }
 
 
@@ -70,11 +75,12 @@ class Store:
     """
 
     def __init__(self, data_dir: Path | None = None, now: dt.datetime | None = None, catalogue: list[Release] | None = None,
-                 *, every_built: bool = False, serving: bool = True):
+                 *, every_built: bool = False, serving: bool = True, preview: frozenset[str] = frozenset()):
         self.data_dir = Path(data_dir or settings.data_dir())
         self.now = now or settings.now()
         cat = catalogue if catalogue is not None else load_catalogue()
-        shown = cat if every_built else visible(cat, self.now)
+        self.preview = frozenset(preview)  # ids shown early to a named reader (outcomes.prerelease)
+        shown = cat if every_built else visible(cat, self.now, self.preview)
         built = [r for r in shown if (release_dir(self.data_dir, r.id) / "providers.parquet").exists()]
         superseded = set() if every_built else {r.supersedes for r in built if r.supersedes}
         self.releases: list[Release] = sorted((r for r in built if r.id not in superseded), key=lambda r: (r.provider_type, r.as_at))
@@ -96,6 +102,16 @@ class Store:
             if path.exists():
                 self._con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet($f) WHERE list_contains($ids, release_id)",
                                   {"f": str(path), "ids": ids})  # fixed table names, not input
+        # What changed since the previous release (outcomes.changes): optional, a build before it had none.
+        path = serving_dir(self.data_dir) / "change_counts.parquet"
+        if path.exists():
+            self._con.execute("CREATE TABLE change_counts AS SELECT * FROM read_parquet($f) WHERE list_contains($ids, release_id)",
+                              {"f": str(path), "ids": ids})
+        else:
+            from outcomes.changes import empty_counts
+
+            self._con.register("empty_change_counts", empty_counts())
+            self._con.execute("CREATE TABLE change_counts AS SELECT * FROM empty_change_counts")
         # The grade tables a page reads, split once by release, level and subtype: a page's lookups
         # are then dictionary reads of frames of at most ~150 rows (read-only, shared by threads).
         self._grades: dict[tuple[str, str, str], tuple] = {}  # key -> (row positions, column positions)

@@ -61,6 +61,8 @@ class LaProfile:
     ilacs_history: pd.DataFrame | None = None
     blocks: list[TypeBlock] = field(default_factory=list)
     neighbours: pd.DataFrame | None = None
+    changes: list[str] = field(default_factory=list)  # what changed since the previous release, in words
+    change_notes: list[str] = field(default_factory=list)  # framework breaks those comparisons cross
 
 
 ILACS_JUDGEMENTS = {"impact_of_leaders": "Impact of leaders", "help_and_protection": "Help and protection",
@@ -198,6 +200,7 @@ def la_profile(store: Store, code: str) -> LaProfile | None:
     ilacs = store.latest("la_childrens_services")
     if ilacs is not None:
         profile.ilacs_latest, profile.ilacs_history = ilacs_history(store, ilacs, code)
+    _changes(store, profile)
     neighbours = [c for c in (chosen["stat_neighbours"] or "").split(",") if c]
     if neighbours:
         table = summaries.neighbours(store, [code] + neighbours).drop(columns=["new_la_code"])
@@ -205,6 +208,18 @@ def la_profile(store: Store, code: str) -> LaProfile | None:
         table[share] = table[share].map(lambda v: "suppressed or none graded" if pd.isna(v) else f"{v:.1f}%")
         profile.neighbours = table.rename(columns={"la_name": "Local authority", share: "Children's homes good or outstanding"})
     return profile
+
+
+def _changes(store: Store, profile: LaProfile) -> None:
+    """'Since the previous release, 3 children's homes improved...' for each type on the profile."""
+    from outcomes import changes, release_pages
+
+    for block in profile.blocks:
+        previous = changes.previous_of(block.release, store.releases)
+        lines, note = release_pages.change_lines(store, block.release, previous, la=block.la_code, subtype=block.subtype)
+        profile.changes += lines
+        if note and lines:
+            profile.change_notes.append(f"{block.heading}: {note}")
 
 
 @dataclass

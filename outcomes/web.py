@@ -5,7 +5,7 @@ process; query results are cached per argument set, so a filter change is near-i
 """
 from __future__ import annotations
 
-import datetime as dt
+import functools
 import logging
 import threading
 from pathlib import Path
@@ -13,18 +13,21 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from outcomes import downloads, settings, summaries, tables, views
+from outcomes import downloads, release_pages, settings, summaries, tables, views
 from outcomes.releases import Release
 from outcomes.store import Store
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
-def _store(data_dir: str, published_ids: str) -> Store:
+def _store(data_dir: str, published_ids: str, preview: frozenset[str] = frozenset()) -> Store:
     # Read-only once made; each query takes its own cursor, so every session's thread may use it.
+    # `published_ids` names the preview releases too, so a preview store is never a public one.
     # A new set of published releases (09:30 on release day) also refreshes the release files at
-    # their stable addresses, in the background: no reader waits for the zips to be written.
-    threading.Thread(target=_sync_release_files, args=(Path(data_dir),), name="publish-files", daemon=True).start()
-    return Store()
+    # their stable addresses, in the background: no reader waits for the zips to be written
+    # (never for a preview store: embargoed files must not reach the public folder).
+    if not preview:
+        threading.Thread(target=_sync_release_files, args=(Path(data_dir),), name="publish-files", daemon=True).start()
+    return Store(preview=preview)
 
 
 def _sync_release_files(data_dir: Path) -> None:
@@ -36,17 +39,49 @@ def _sync_release_files(data_dir: Path) -> None:
         logging.getLogger("outcomes.site").exception("could not publish the release files to static/releases")
 
 
+def _secrets() -> dict:
+    try:
+        return dict(st.secrets)
+    except Exception:  # no secrets file: Streamlit raises its own FileNotFoundError subclass
+        return {}
+
+
+def preview() -> tuple[str | None, frozenset[str]]:
+    """(name, release ids) this session may see early, from ?preview=<token> (kept for the session)."""
+    from outcomes import prerelease
+    from outcomes.releases import load_catalogue
+
+    token = st.query_params.get("preview") or st.session_state.get("preview_token")
+    if not token:
+        return None, frozenset()
+    st.session_state["preview_token"] = token
+    return prerelease.preview_ids(token, load_catalogue(), settings.now(), prerelease.configured(_secrets()))
+
+
 def published_key() -> str:
-    """The releases published now: part of every cache key, so a release scheduled for 09:30
-    appears at 09:30 without a restart, and nothing cached before then is shown after."""
+    """The releases this session may see now (each with its version): part of every cache key, so
+    a release scheduled for 09:30 appears at 09:30 without a restart, nothing cached before then is
+    shown after, an amendment replaces what was cached, and a preview never reaches a public session."""
     from outcomes.releases import load_catalogue, visible
 
-    return ",".join(r.id for r in visible(load_catalogue(), settings.now()))
+    early = preview()[1]
+    key = ",".join(f"{r.id}@v{r.version}" for r in visible(load_catalogue(), settings.now(), early))
+    # Marked, so what a pre-release reader was shown is never served to the public after 09:30 either.
+    return key + ("|preview:" + ",".join(sorted(early)) if early else "")
 
 
 def store() -> Store:
-    """The shared store of the releases published now."""
-    return _store(str(settings.data_dir()), published_key())
+    """The shared store of the releases this session may see now."""
+    return _store(str(settings.data_dir()), published_key(), preview()[1])
+
+
+def _per_audience(cached):
+    """Passes the session's published_key() to a cached function as `audience`, so its cache
+    entries are kept apart for each set of releases (public, preview, before or after 09:30)."""
+    @functools.wraps(cached)
+    def call(*args, **kwargs):
+        return cached(*args, audience=published_key(), **kwargs)
+    return call
 
 
 @st.cache_resource(show_spinner=False)
@@ -93,40 +128,46 @@ def map_view(release_id: str, subtype: str | None, measure: str, level: str, reg
     return views.map_view(s, s.release(release_id), subtype, measure, level, region, highlight, url)
 
 
+@_per_audience
 @st.cache_data(show_spinner=False, max_entries=512)
-def grade_table(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None) -> pd.DataFrame:
+def grade_table(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None, audience: str = "") -> pd.DataFrame:
     s = store()
     return tables.grade_table(s, s.release(release_id), level, subtype, region, la)
 
 
+@_per_audience
 @st.cache_data(show_spinner=False, max_entries=256)
-def export_frames(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None):
+def export_frames(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None, audience: str = ""):
     s = store()
     return downloads.export_frames(s, s.release(release_id), level, subtype, region, la, every_subtype=False)
 
 
+@_per_audience
 @st.cache_data(show_spinner=False, max_entries=256)
-def trend(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None) -> pd.DataFrame:
+def trend(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None, audience: str = "") -> pd.DataFrame:
     s = store()
     return summaries.trend(s, s.release(release_id), subtype, la, region)
 
 
+@_per_audience
 @st.cache_data(show_spinner=False, max_entries=128)
-def view_frames(release_ids: tuple[str, ...], level: str, subtype: str | None, las: tuple[str, ...]):
+def view_frames(release_ids: tuple[str, ...], level: str, subtype: str | None, las: tuple[str, ...], audience: str = ""):
     s = store()
     return downloads.view_frames(s, [s.release(r) for r in release_ids], level, subtype, list(las))
 
 
+@_per_audience
 @st.cache_data(show_spinner=False, max_entries=16)
-def release_zip(release_id: str) -> bytes:
+def release_zip(release_id: str, audience: str = "") -> bytes:
     from outcomes import bundles
 
     s = store()
     return bundles.release_zip(s, s.release(release_id))
 
 
+@_per_audience
 @st.cache_data(show_spinner=False, max_entries=256)
-def trend_frames(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None):
+def trend_frames(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None, audience: str = ""):
     s = store()
     return downloads.trend_frames(s, s.release(release_id), subtype, la, region)
 
@@ -139,8 +180,9 @@ def release_file_published(release_id: str) -> bool:
     return (publishing.static_dir() / "releases" / publishing.folder_of(release) / f"{publishing.base_name(release)}.zip").exists()
 
 
+@_per_audience
 @st.cache_data(show_spinner=False, max_entries=256)
-def query(name: str, **params) -> pd.DataFrame:
+def query(name: str, audience: str = "", **params) -> pd.DataFrame:
     return store().query(name, **params)
 
 
@@ -267,16 +309,66 @@ def release_notice(release: Release) -> None:
         st.caption(release.notes)
 
 
+def release_link(release_id: str, version: int | None = None) -> str:
+    """The release page's address, relative to the page (so it works under any base path); a
+    pre-release reader keeps their token, since a link opens a new session."""
+    from urllib.parse import urlencode
+
+    token = st.session_state.get("preview_token") if preview()[0] else None
+    query = {"id": release_id} | ({"version": str(version)} if version else {}) | ({"preview": token} if token else {})
+    return "./release?" + urlencode(query)
+
+
 def release_caption(release: Release) -> str:
-    bits = [f"**{release.status_label}**", f"as at {summaries.long_date(release.as_at)}",
-            f"published here {summaries.long_date(release.published.date())}"]
+    correction = release_pages.correction_note(release)
+    bits = [f"[About this release]({release_link(release.id)})"] + ([f"**{correction}**"] if correction else []) + [
+        f"**{release.status_label}**", f"as at {summaries.long_date(release.as_at)}",
+        f"published here {summaries.long_date(release.published.date())}"]
     if release.source_published:
-        bits.append(f"first published by Ofsted {summaries.long_date(dt.date.fromisoformat(release.source_published))}")
+        bits.append(f"first published by Ofsted {release_pages.when(release.source_published_at)}")
     if release.coverage and release.coverage != "England":
         bits.append(f"coverage: {release.coverage}")
     if release.next_update:
         bits.append(f"next update: {release.next_update}")
     return " · ".join(bits)
+
+
+def preview_banner(page: str) -> None:
+    """On every page a pre-release reader opens: the banner, and a line in the preview log.
+    A wrong token or the wrong time shows nothing at all (the public page, as if no release)."""
+    from outcomes import prerelease
+    from outcomes.releases import load_catalogue
+
+    name, ids = preview()
+    if not name:
+        return
+    early = [r for r in load_catalogue() if r.id in ids]
+    prerelease.record(name, early, page)
+    until = "; ".join(f"{release_pages.when(r.published)} ({r.title})" for r in early)
+    st.warning(f"**Pre-release access: not for publication until {until}.** Shown to {name}; this view is logged.")
+
+
+@st.cache_data(show_spinner=False, max_entries=64)
+def release_page(release_id: str, version: int | None, published: str):
+    page = release_pages.release_page(store(), release_id, version)
+    if page is not None:
+        page.store = None  # a store belongs to the process, not to st.cache_data's pickled copy
+    return page
+
+
+@st.cache_data(show_spinner=False, max_entries=8)
+def calendar(published: str):
+    return release_pages.calendar(store().releases)
+
+
+@st.cache_data(show_spinner=False, max_entries=16)
+def version_zip(release_id: str, version: int, published: str) -> bytes:
+    """The zip of an earlier kept version, made from that version's own data folder."""
+    from outcomes import bundles
+
+    latest = store().release(release_id)
+    old = release_pages.version_release(latest, store().data_dir, version)
+    return bundles.release_zip(release_pages.version_store(old, store().data_dir, version), old)
 
 
 def download(frame: pd.DataFrame, meta: pd.DataFrame, name: str, key: str, reproduce: str = "") -> None:

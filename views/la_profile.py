@@ -34,6 +34,12 @@ if profile.summary:
 else:
     st.info("None of the published releases has figures for this local authority yet.")
 
+if profile.changes:
+    st.subheader("What changed since the last release")
+    st.markdown("\n".join(f"- {line}" for line in profile.changes))
+    for note in profile.change_notes:
+        st.caption(f"A framework change falls between the two releases ({note}): compare with care.")
+
 if store.latest("la_childrens_services") is not None:
     st.subheader("Children's services inspections (ILACS)")
     if profile.ilacs_history is None:

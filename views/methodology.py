@@ -26,7 +26,7 @@ st.header("Releases on this site")
 rows = [{"Release": r.title, "Status": r.status_label, "As at": r.as_at.isoformat(), "Coverage": r.coverage,
          "Published here": r.published.strftime("%Y-%m-%d %H:%M"), "First published by Ofsted": r.source_published or "not recorded",
          "Source": r.source_publication, "Notes": r.notes, "Version": r.version,
-         "Revisions": "; ".join(r.revisions) or "none"} for r in store.releases]
+         "Revisions": "; ".join(f"version {x.version}, {x.date}: {x.reason}" for x in r.revisions) or "none"} for r in store.releases]
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
              column_config={"Source": st.column_config.LinkColumn("Source")})
 st.markdown("""

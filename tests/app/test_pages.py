@@ -11,7 +11,7 @@ from outcomes import settings
 
 pytestmark = pytest.mark.realdata
 
-PAGES = ["overview", "provider_types", "la_profile", "map", "data", "methodology"]
+PAGES = ["overview", "provider_types", "la_profile", "map", "data", "methodology", "release", "calendar"]
 
 
 def run(page: str, **params) -> AppTest:
@@ -132,3 +132,19 @@ def test_nothing_shows_before_its_publication_time(built_data, monkeypatch):
     monkeypatch.setenv("OUTCOMES_NOW", "2026-11-20T09:30:00")
     at = run("overview")
     assert at.metric, "at 09:30 the releases appear, without a restart"
+
+
+def test_release_page_shows_both_publication_dates_and_the_changes(built_data):
+    at = run("release", id="social-care-providers-2025-03-31")
+    text = text_of(at)
+    assert "**Published by Ofsted:** 16 July 2025, 09:30" in text  # gov.uk: "Published 16 July 2025"
+    assert "**Published on this site:** 20 November 2026, 09:30" in text
+    assert "5,596 children's social care providers" in text
+    assert "Since the previous release (as at 31 March 2024), children's social care providers:" in text
+    assert "Supported accommodation added" in text  # the break between the two is labelled
+
+
+def test_la_profile_lists_what_changed_since_the_last_release(built_data):
+    text = text_of(run("la_profile", la="E08000035"))
+    assert "Since the previous release (as at 31 March 2024), children's homes:" in text
+    assert "Comparing its first ILACS inspection with its latest, this authority" in text

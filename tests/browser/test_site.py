@@ -21,6 +21,8 @@ PAGES = {
     "map": "Map of inspection outcomes",
     "data": "Download data",
     "methodology": "Methodology and about",
+    "release": "About a release",
+    "calendar": "Release calendar",
 }
 AXE = settings.PROJECT_ROOT / "node_modules" / "axe-core" / "axe.min.js"
 

@@ -1,0 +1,25 @@
+"""Release calendar: announced releases (with date and time where fixed) and the published ones."""
+import pandas as pd
+import streamlit as st
+
+from outcomes import web
+
+st.title("Release calendar")
+st.markdown("Releases are published at 09:30 (London time) on the day announced; nothing in a release is shown "
+            "anywhere on this site before then.")
+entries = web.calendar(web.published_key())
+announced = [e for e in entries if e.status == "announced"]
+published = [e for e in entries if e.status == "published"]
+
+st.header("Announced")
+if announced:
+    st.dataframe(pd.DataFrame({"Release": [e.title for e in announced], "Publication": [e.when for e in announced],
+                               "Status": ["announced"] * len(announced)}), hide_index=True, width="stretch")
+else:
+    st.markdown("No release is announced at the moment.")
+
+st.header("Published")
+if not published:
+    web.no_data("releases")
+for e in published:
+    st.page_link("views/release.py", label=f"{e.title} (published here {e.when})", query_params={"id": e.release_id})
