@@ -31,7 +31,7 @@ EXAMPLES = int(os.environ.get("FUZZ_EXAMPLES", "8"))
 # The parameters the site uses (the brief's list), and any others the pages name.
 KNOWN_PARAMS = ["type", "as_at", "subtype", "la", "region", "measure", "level", "measures", "id", "version", "urn", "preview"]
 
-EMBARGOED = "state-funded-schools-2024-04-28"  # a Sunday as-at date: no inspection or report carries it
+EMBARGOED = "area-send-2024-12-31"  # an as-at date (31 December) no inspection, report or other release carries
 NOW = "2026-11-21T12:00:00"  # after every other release's publication (09:30, 20 November 2026)
 
 
@@ -70,7 +70,7 @@ VALID = [  # real values, so the fuzz also walks the pages' working paths
     "All", "all", "national", "regional", "local_authority", "provider", "judgement", "share",
     "providers,pct_good_or_outstanding", "E08000035,E08000035", "E08000035,not-an-la", "1", "2", "true",
     # the embargoed release, asked for by name: must be refused like any unknown value
-    "2024-04-28", EMBARGOED, "state-funded-schools-2024-04-28,E08000035",
+    "2024-12-31", EMBARGOED, f"{EMBARGOED},E08000035",
 ]
 one_value = st.one_of(st.sampled_from(HOSTILE), st.sampled_from(VALID), st.text(max_size=40))
 value = st.one_of(one_value, st.lists(one_value, min_size=2, max_size=3),
@@ -145,6 +145,13 @@ def tokens(v) -> set[str]:
     return {t for x in values for t in str(x).split(",") if t.strip()}
 
 
+def _static_prose() -> list[str]:
+    from outcomes.headlines import HEADLINES, NOT_REPRODUCED
+
+    return [h.why for h in HEADLINES if h.why] + [why for _, why in NOT_REPRODUCED]
+
+
+STATIC_PROSE = _static_prose()
 FUZZ = hsettings(max_examples=EXAMPLES, deadline=None, database=None, derandomize=True,
                  suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
 
@@ -162,7 +169,10 @@ def test_any_address_gives_a_page_not_an_error_or_embargoed_data(path, embargo):
         text = shown_text(at)
         for t in sorted(set().union(*map(tokens, params.values())), key=len, reverse=True):
             text = text.replace(t, "")  # a page may quote the address back; that is not the release's data
-        leaked = [t for t in embargo if t in text]
+        for prose in STATIC_PROSE:  # hand-written notes on Ofsted's figures name dates, not data
+            text = text.replace(prose, "").replace(prose.replace("'", "\\'"), "")  # (as sent, and as protobuf text)
+        # The calendar lists an announced release by design (issue 12): its title and date, nothing more.
+        leaked = [t for t in embargo if t in text and not (path.endswith("calendar.py") and t != EMBARGOED)]
         assert not leaked, f"embargoed release shown ({leaked}) for {params}"
         for body, renders_html in markdown_bodies(at):
             if renders_html:
