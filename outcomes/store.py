@@ -57,7 +57,8 @@ QUERIES: dict[str, str] = {
         SELECT h.*
         FROM history h
         WHERE h.release_id = $release_id AND h.new_la_code = $la
-        ORDER BY h.inspection_start_date DESC""",
+        -- SIF reports in Ofsted's workbook carry a publication date only: it orders them instead.
+        ORDER BY coalesce(h.inspection_start_date, h.publication_date) DESC""",
     "history_of_release": """SELECT * FROM history WHERE release_id = $release_id ORDER BY new_la_code, inspection_start_date""",
     "la_lookup": """SELECT * FROM local_authorities ORDER BY la_name""",
     "change_counts": """

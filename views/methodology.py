@@ -30,15 +30,21 @@ rows = [{"Release": r.title, "Status": r.status_label, "As at": r.as_at.isoforma
 st.dataframe(pd.DataFrame(rows), hide_index=True, width="stretch",
              column_config={"Source": st.column_config.LinkColumn("Source")})
 st.markdown("""
-**Where the data come from.** Ofsted's official statistics files (children's social care providers as at 31 March,
-2015 to 2025; further education and skills as at 31 August 2021), and compilations made by others from Ofsted's reports
-where Ofsted's own table is not held here: local authority children's services and area SEND inspections (compiled by
-Data to Insight from the published reports), and school outcomes (see coverage below). Each release's status says which.
+**Where the data come from.** Ofsted's official statistics files: children's social care providers as at 31 March,
+2015 to 2025; state-funded schools in England as at 31 August 2025 (every school); further education and skills as at
+31 August 2021; and Ofsted's own 2022 children's social care workbook, which gives every local authority's
+children's services inspections from 2009 (the single inspection framework, SIF, 2013 to 2018, then ILACS) and Ofsted's
+published counts, against which our figures are checked. Later local authority inspections and area SEND inspections
+come from compilations of Ofsted's reports (Data to Insight). Each release's status says which.
 
-**State-funded schools: partial coverage.** The England-wide schools file is not yet held. Shown instead, each labelled:
-the West Midlands rows of Ofsted's official file as at 31 August 2023 (14 local authorities); the latest grade of each
-school on the GIAS register in April 2024 (derived, no dates); and a reconstruction as at 31 August 2018 from a scraped
-inspection history. When Ofsted's national file is added, it replaces the West Midlands extract with no change of code.
+**State-funded schools.** The England-wide file as at 31 August 2025 is the default. From September 2024 a graded
+inspection gives no overall effectiveness grade: those schools (3,269 in 2025) are counted as "no overall grade", never
+given one, and their key judgements are shown instead; the share good or outstanding is of schools that still hold an
+overall grade from an earlier inspection. Kept as labelled history: the West Midlands rows of Ofsted's official file as at
+31 August 2023, and a reconstruction as at 31 August 2018 from a scraped inspection history (derived, not Ofsted's table).
+**Withdrawn:** the grades taken from the GIAS register in April 2024. That extract had no school graded inadequate (GIAS
+records those as serious weaknesses or special measures) and no inspection dates, so it overstated the share good or
+outstanding and would have shown a false rise in the trend.
 """)
 
 st.header("How the figures are checked")
