@@ -185,9 +185,17 @@ def qa_summary(store: Store, release: Release) -> tuple[pd.DataFrame, bytes]:
 
 
 def static_files(release: Release) -> list[tuple[str, str]]:
-    """HOOK: (label, URL) of this release's static files (zip, CSVs) once the site serves them as
-    cacheable files (another change is adding that); until then the page offers the zip as a download."""
-    return []
+    """(file name, stable URL) of this release version's files at their addresses (outcomes.publishing),
+    the zip first; empty until they are written (the page then offers the zip as a download)."""
+    from outcomes import publishing
+
+    try:
+        index = json.loads((publishing.static_dir() / "releases" / publishing.INDEX).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return []
+    entry = next((e for e in index.get("releases", []) if e.get("id") == release.id and e.get("version") == release.version), None)
+    files = [(f["name"], f["url"]) for f in entry["files"]] if entry else []
+    return sorted(files, key=lambda f: (not f[0].endswith(".zip"), f[0]))
 
 
 def release_page(store: Store, release_id: str, version: int | None = None) -> ReleasePage | None:

@@ -41,7 +41,7 @@ if profile.changes:
         st.caption(f"A framework change falls between the two releases ({note}): compare with care.")
 
 if store.latest("la_childrens_services") is not None:
-    st.subheader("Children's services inspections (ILACS)")
+    st.subheader("Children's services inspections (SIF and ILACS)")
     if profile.ilacs_history is None:
         st.info("No children's services inspection of this authority is in the data held.")
     else:

@@ -60,11 +60,14 @@ if page.qa_csv:
                        mime="text/csv", key="qa_csv")
 
 st.subheader("Files")
-for label, url in page.files:
-    st.markdown(f"- [{label}]({url})")
-zipped = web.release_zip(r.id) if page.is_latest else web.version_zip(r.id, page.version, web.published_key())
-st.download_button("Download the whole release (zip: tidy CSVs, metadata, data guidance, QA report, licence)", zipped,
-                   file_name=f"{r.id}-v{page.version}.zip", mime="application/zip", key="release_zip")
+if page.files and page.is_latest:
+    st.markdown("The whole release as a zip (tidy CSVs, metadata, data guidance, QA report, licence), and each file in it, "
+                "at stable addresses a script can fetch:")
+    st.markdown("\n".join(f"- [{name}]({url}) (`{url}`)" for name, url in page.files))
+else:
+    zipped = web.release_zip(r.id) if page.is_latest else web.version_zip(r.id, page.version, web.published_key())
+    st.download_button("Download the whole release (zip: tidy CSVs, metadata, data guidance, QA report, licence)", zipped,
+                       file_name=f"{r.id}-v{page.version}.zip", mime="application/zip", key="release_zip")
 
 st.subheader("Pre-release access")
 if not page.is_published:
