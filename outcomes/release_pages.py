@@ -247,9 +247,11 @@ def calendar(published: list[Release], now: dt.datetime | None = None, catalogue
     out = [CalendarEntry(r.title, when(r.published), "announced", "") for r in future]
     published = sorted(published, key=lambda r: (r.published, r.as_at), reverse=True)
     seen = set()
-    for r in published:  # the newest release of each type says what comes next
-        if r.next_update and (r.provider_type, r.next_update) not in seen:
-            seen.add((r.provider_type, r.next_update))
+    for r in sorted(published, key=lambda r: r.as_at, reverse=True):  # the newest release of each type says what comes next
+        if r.provider_type in seen:
+            continue
+        seen.add(r.provider_type)
+        if r.next_update and not r.next_update.lower().startswith("not updated"):
             out.append(CalendarEntry(f"{r.provider_type_label}: {r.next_update}", "date not yet announced", "announced", ""))
     out += [CalendarEntry(r.title, when(r.published), "published", r.id) for r in published]
     return out
