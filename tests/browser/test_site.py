@@ -170,7 +170,7 @@ DEEP_LINKS = {
     "provider-types": ("provider-types?type=area_send", "Provider type", "Area SEND (local area partnerships)", "local areas inspected under the 2023 framework"),
     "local-authority": ("local-authority?la=E06000058", "Local authority (type to search)", "Bournemouth, Christchurch and Poole", "Bournemouth, Christchurch and Poole"),
     "map": ("map?type=social_care_provider&measure=providers&level=regional", "Areas", "Regions", "Number of children's social care providers by area"),
-    "data": ("data?type=further_education&level=national", "Geographic level", "National", "8 rows,")  # the Total and each of the 7 provider groups (EES: every filter combination),
+    "data": ("data?type=further_education&level=national", "Geographic level", "National", "8 rows,"),  # the Total and each of the 7 provider groups (EES: every filter combination)
 }
 
 
