@@ -314,6 +314,20 @@ class LoadResult:
         return seen[:n]
 
 
+def _run(coro) -> None:
+    """asyncio.run, also from a thread that already has a running event loop (Playwright's sync
+    API leaves one in pytest's main thread): then in a thread of its own."""
+    try:
+        asyncio.get_running_loop()
+    except RuntimeError:
+        asyncio.run(coro)
+        return
+    import concurrent.futures
+
+    with concurrent.futures.ThreadPoolExecutor(max_workers=1) as pool:
+        pool.submit(asyncio.run, coro).result()
+
+
 def percentile(values: list[float], q: float) -> float:
     """Nearest-rank percentile (no interpolation: with few runs it reports a run that happened)."""
     if not values:
@@ -367,7 +381,7 @@ def run_load(url: str, sessions: int, las: dict[str, str], pids: Iterable[int] =
         await asyncio.gather(*tasks, return_exceptions=True)
 
     started = time.perf_counter()
-    asyncio.run(main())
+    _run(main())
     seconds = time.perf_counter() - started
     return LoadResult(sessions, runs, seconds, before, after[0], planned=sum(len(p) for p in plans))
 
@@ -377,7 +391,7 @@ def run_steps(url: str, steps: list[Step], cookie: str | None = None,
     """One session runs the steps in order (the cold and warm figures, the tests); `after` sees each run."""
     runs: list[Run] = []
     deadline = time.perf_counter() + budget_s if budget_s else None
-    asyncio.run(walk(url, 0, steps, runs, (lambda: after(runs[-1])) if after else (lambda: None), cookie,
+    _run(walk(url, 0, steps, runs, (lambda: after(runs[-1])) if after else (lambda: None), cookie,
                      deadline=deadline))
     return runs
 
@@ -387,4 +401,4 @@ def warm_up(urls: list[str], las: dict[str, str], seed: int = 1) -> None:
     async def main() -> None:
         await asyncio.gather(*(walk(u, n, journey(las, random.Random(seed + n)), [], lambda: None)
                                for n, u in enumerate(urls)))
-    asyncio.run(main())
+    _run(main())

@@ -227,4 +227,4 @@ def test_in_year_export_reproduces_ofsteds_key_judgements(built_2025, tmp_path):
     assert out.with_name("in_year.meta.csv").exists()
     stock = subprocess.run([sys.executable, "-m", "outcomes", "export", "--provider-type", "state_funded_school",
                             "--as-at", "2025-08-31"], env=env, check=True, capture_output=True, text=True).stdout
-    assert "As at date" in stock.splitlines()[1]  # the default scope is still the stock
+    assert "Reporting year,National" in stock.splitlines()[1]  # the default scope is still the stock (as at)
