@@ -6,7 +6,6 @@ it has no hard QA finding; a failing release leaves what was published before un
 from __future__ import annotations
 
 import datetime as dt
-import importlib
 import json
 import os
 import shutil
@@ -21,24 +20,8 @@ from outcomes.fields import IN_YEAR_COLUMNS, JUDGEMENT_COLUMNS, PROVIDER_COLUMNS
 from outcomes.quality import HARD, INFO, WARNING, Finding
 from outcomes.releases import Release, load_catalogue, sha256_of
 from outcomes.errors import MissingFile, UsageError
+from outcomes.sources import READERS, reader_for  # noqa: F401 (READERS: for callers of the build)
 from outcomes.sources.base import JUDGEMENT_PREFIX, SourceError, SourceTable, check_size
-
-# Catalogue reader name -> "module:function" in outcomes.sources.
-READERS: dict[str, str] = {
-    "social_care_providers": "social_care_providers:read",
-    "la_childrens_services": "la_childrens_services:read",
-    "la_childrens_services_overview": "la_childrens_services:read_overview",
-    "la_childrens_services_la_table": "la_childrens_services:read_la_table_2023",
-    "la_childrens_services_2013": "csc_workbook:read_history",
-    "la_childrens_services_la_level_2022": "csc_workbook:read_la_level_2022",
-    "social_care_ofsted_aggregates": "csc_aggregates:read_aggregates",
-    "social_care_provider_in_year": "csc_aggregates:read_provider_in_year",
-    "area_send": "area_send:read",
-    "further_education": "further_education:read",
-    "schools_official": "schools:read_official",
-    "schools_gias": "schools:read_gias_ratings",
-    "schools_history_2018": "schools:read_history_2018",
-}
 
 # The overall-grade and date columns of a cross-check reader's file, as the QA report names them.
 CROSSCHECK_COLUMNS: dict[str, tuple[str, str]] = {
@@ -50,11 +33,6 @@ CROSSCHECK_COLUMNS: dict[str, tuple[str, str]] = {
 # each provider's latest inspection as at the release date. (The area SEND file holds only each
 # area's latest inspection, so a snapshot at an earlier date must drop the later ones.)
 DATED_SNAPSHOT_TYPES = {"la_childrens_services", "area_send"}
-
-
-def reader_for(name: str) -> Callable[[list[Path], dt.date], SourceTable]:
-    module, func = READERS[name].split(":")
-    return getattr(importlib.import_module(f"outcomes.sources.{module}"), func)
 
 
 @dataclass

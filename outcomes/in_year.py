@@ -63,7 +63,7 @@ def schools(providers: pd.DataFrame, judgements: pd.DataFrame, as_at: dt.date, c
 
 def load(data_dir: Path, release_id: str) -> pd.DataFrame | None:
     """A built release's in-year table, or None when it has none (only its stock)."""
-    from outcomes.build import release_dir
+    from outcomes.settings import release_dir
 
     path = release_dir(data_dir, release_id) / FILENAME
     return pd.read_parquet(path) if path.exists() else None

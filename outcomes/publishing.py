@@ -25,7 +25,7 @@ import tempfile
 from pathlib import Path
 
 from outcomes import bundles, settings
-from outcomes.build import release_dir
+from outcomes.settings import release_dir
 from outcomes.releases import Release
 from outcomes.store import Store
 

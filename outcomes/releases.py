@@ -37,7 +37,7 @@ class SourceFile:
 class Crosscheck:
     """An independent published table the built release is compared with after it builds.
 
-    `reader` names a reader in outcomes.build.READERS; `path` is relative to the source folder.
+    `reader` names a reader in outcomes.sources.READERS; `path` is relative to the source folder.
     A cross-check never blocks publication: disagreements are warnings for a person to judge,
     a missing file is skipped, a changed file (sha256) is a warning.
     """
@@ -250,7 +250,7 @@ def _crosscheck(value: object, where: str) -> Crosscheck | None:
     for key in ("reader", "path"):
         if not str(value.get(key, "")).strip():
             raise CatalogueError(f"{where}: crosscheck is missing '{key}'")
-    from outcomes.build import READERS  # here, not at the top: outcomes.build imports this module
+    from outcomes.sources import READERS
 
     if value["reader"] not in READERS:
         raise CatalogueError(f"{where}: crosscheck reader {value['reader']!r} is not one of {', '.join(READERS)}")
