@@ -10,6 +10,7 @@ from __future__ import annotations
 import pandas as pd
 
 from outcomes import disclosure, maps
+from outcomes.fields import TYPES
 from outcomes.frameworks import GOOD_OR_BETTER, GRADE_LABELS
 from outcomes.geography import PREDECESSORS
 from outcomes.summaries import long_date
@@ -20,11 +21,12 @@ KINDS = {"pct_good_or_outstanding": "share", "pct_inadequate": "share", "provide
 
 def measures(provider_type: str) -> dict[str, str]:
     out = {}
-    if provider_type != "area_send":
+    kind = TYPES[provider_type]
+    if kind.good_or_better_scale:
         out["pct_good_or_outstanding"] = "Good or outstanding (%)"
-    out["pct_inadequate"] = "Inadequate (%)" if provider_type != "area_send" else "Widespread failings (%)"
+    out["pct_inadequate"] = "Inadequate (%)" if kind.good_or_better_scale else "Widespread failings (%)"
     out["providers"] = "Number of providers"
-    if provider_type in ("la_childrens_services", "area_send"):
+    if kind.la_is_provider:  # one provider per area: its own judgement is a measure
         out = {"judgement": "Latest judgement"} | out
     return out
 

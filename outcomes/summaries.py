@@ -101,7 +101,7 @@ def plural(subtype: str | None, provider_type_label: str) -> str:
 def sentence(la_name: str, comp: dict, release: Release, subtype: str | None) -> str:
     """'In Leeds, 85.0% of children's homes were good or outstanding as at 31 March 2024, above England's 82.1%.'"""
     la, eng = comp["la"], comp["england"]
-    if release.provider_type in ("la_childrens_services", "area_send"):
+    if TYPES[release.provider_type].la_is_provider:
         return _la_level_sentence(la_name, la, eng, release)
     what = plural(subtype, release.provider_type_label)
     if la["graded"] == 0:

@@ -168,7 +168,7 @@ def la_profile(store: Store, code: str) -> LaProfile | None:
         homes = store.latest("social_care_provider")
         if len(successors) > 1 and homes is not None:
             # A split authority's own figures stay on its own page: nothing else shows them.
-            data = summaries.trend(store, homes, "Children's home", code, chosen["region_code"])
+            data = summaries.trend(store, homes, TYPES["social_care_provider"].headline_subtype, code, chosen["region_code"])
             if data["date"].nunique() > 1:
                 desc = (f"Line chart of the share of children's homes good or outstanding in {chosen['la_name']}, its region "
                         "and England, while it existed.")
@@ -261,8 +261,9 @@ def overview(store: Store) -> Overview:
     ch, la = store.latest("social_care_provider"), store.latest("la_childrens_services")
     frames, used = [], []
     if ch:
-        frames.append(summaries.trend(store, ch, "Children's home").assign(series="Children's homes"))
-        used.append((ch, "Children's home"))
+        homes = TYPES["social_care_provider"].headline_subtype
+        frames.append(summaries.trend(store, ch, homes).assign(series="Children's homes"))
+        used.append((ch, homes))
     if la:
         frames.append(summaries.trend(store, la, None).assign(series="Local authority children's services"))
         used.append((la, None))

@@ -2,6 +2,7 @@
 import streamlit as st
 
 from outcomes import web
+from outcomes.fields import TYPES
 
 st.title("Local authority profile")
 store = web.store()
@@ -24,7 +25,7 @@ if profile.former_note:
 if profile.former:
     if profile.former_trend is not None:
         web.chart(profile.former_trend)
-        web.trend_download(profile.former_trend_release, "Children's home", code, profile.region_code, key="former_trend")
+        web.trend_download(profile.former_trend_release, TYPES["social_care_provider"].headline_subtype, code, profile.region_code, key="former_trend")
     st.stop()
 
 st.header(profile.name)

@@ -2,10 +2,12 @@
 import streamlit as st
 
 from outcomes import mapping, web
+from outcomes.fields import TYPES
 
 st.title("Map of inspection outcomes")
 c1, c2, c3 = st.columns(3)
-ptype = web.provider_type_choice(c1, exclude=("further_education",), resets=("as_at", "subtype", "measure"))  # FE has no geography
+no_geography = tuple(k for k, t in TYPES.items() if not t.has_geography)  # nothing to map
+ptype = web.provider_type_choice(c1, exclude=no_geography, resets=("as_at", "subtype", "measure"))
 if ptype is None:
     st.stop()
 release = web.release_choice(ptype, c2)
