@@ -116,6 +116,7 @@ class Store:
         # The grade tables a page reads, split once by release, level and subtype: a page's lookups
         # are then dictionary reads of frames of at most ~150 rows (read-only, shared by threads).
         self._grades: dict[tuple[str, str, str], tuple] = {}  # key -> (row positions, column positions)
+        self._parts: dict[tuple[str, str, str], pd.DataFrame] = {}  # key -> that table, cut on first use
         if serving:
             from outcomes.tables import cast_counts
 
@@ -155,10 +156,15 @@ class Store:
                la: str | None = None, las: list[str] | None = None) -> pd.DataFrame:
         """A grade table from the serving tables: one release, level and subtype (None = all),
         optionally one region, one LA or several. A new frame each time (callers may change it)."""
-        found = self._grades.get((release_id, level, subtype or ""))
-        if found is None:
-            return pd.DataFrame()
-        part = self._whole.iloc[found[0], found[1]]
+        key = (release_id, level, subtype or "")
+        part = self._parts.get(key)
+        if part is None:
+            found = self._grades.get(key)
+            if found is None:
+                return pd.DataFrame()
+            # Cut once, on first use, and kept: every later read of this table is a dictionary
+            # lookup. Two threads may both cut it the first time; each cut is the same, read-only frame.
+            part = self._parts[key] = self._whole.iloc[found[0], found[1]].reset_index(drop=True)
         keep = pd.Series(True, index=part.index)
         if region is not None and "region_code" in part:
             keep &= part["region_code"] == region
