@@ -146,6 +146,9 @@ def _quoted(value: str, limit: int = 60) -> str:
     return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"
 
 
+quoted = _quoted  # for pages that echo an address value back
+
+
 def _to_url(param: str, state_key: str, resets: tuple[str, ...]) -> None:
     st.query_params[param] = st.session_state[state_key]
     for dependent in resets:  # e.g. a new provider type has other release dates and subtypes
@@ -342,3 +345,43 @@ def area_map(release: Release, subtype: str | None, measure: str, level: str = "
 
 def no_data(what: str) -> None:
     st.info(f"No published {what} yet. If you run this site, build the data with `make data`.")
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def find_schools(text: str, published: str) -> pd.DataFrame:
+    return views.find_schools(store(), text)
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def school_page(urn: str, published: str):
+    return views.school_page(store(), urn)
+
+
+def school_search(key: str = "school_search", container=st) -> None:
+    """Find a school by part of its name or its URN: type, press Enter, pick a match (the list
+    filters as you type too) and its page opens. Works with the keyboard alone."""
+    text = container.text_input("Find a school by name or URN", key=key, max_chars=100,
+                                placeholder="e.g. Holy Trinity, or 100009",
+                                help="Type at least 3 letters of the school's name, or its URN, and press Enter.")
+    text = " ".join(text.split())
+    if not text:
+        return
+    found = find_schools(text, published_key())
+    if found.empty:
+        container.info("No state-funded school matches that name or URN. Try fewer words, or check the URN "
+                       "(Ofsted's six- or seven-digit number). Children's homes are not listed: Ofsted does not publish their names.")
+        return
+    labels = dict(zip(found["urn"], found["label"]))
+    more = " (the first 50: type more of the name to narrow them)" if len(found) >= views.SEARCH_LIMIT else ""
+    container.selectbox(f"{len(found)} matching school{'s' * (len(found) != 1)}{more}", list(labels), index=None,
+                        format_func=labels.get, placeholder="Choose a school", key=f"{key}_pick",
+                        on_change=_school_picked, args=(f"{key}_pick",))
+    # Only a fresh pick opens a page (the callback's note), not a choice left over from before.
+    urn = st.session_state.pop("school_picked", None)
+    if urn:
+        st.session_state.pop(f"{key}_pick", None)
+        st.switch_page("views/school.py", query_params={"urn": urn})
+
+
+def _school_picked(state_key: str) -> None:
+    st.session_state["school_picked"] = st.session_state[state_key]
