@@ -33,6 +33,7 @@ if profile.summary:
     st.markdown("\n".join(f"- {line}" for line in profile.summary))
 else:
     st.info("None of the published releases has figures for this local authority yet.")
+st.page_link("views/school.py", label="Find a school by name or URN")
 
 if store.latest("la_childrens_services") is not None:
     st.subheader("Children's services inspections (ILACS)")

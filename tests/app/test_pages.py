@@ -11,7 +11,7 @@ from outcomes import settings
 
 pytestmark = pytest.mark.realdata
 
-PAGES = ["overview", "provider_types", "la_profile", "map", "data", "methodology"]
+PAGES = ["overview", "provider_types", "la_profile", "school", "map", "data", "methodology"]
 
 
 def run(page: str, **params) -> AppTest:
