@@ -19,8 +19,9 @@ from outcomes.store import Store
 
 
 def spec(chart) -> dict:
-    """A chart's Vega-Lite spec without Altair's per-call schema validation (tests validate)."""
-    return chart.to_dict(validate=False)
+    """A chart's Vega-Lite spec without Altair's per-call schema validation (tests validate),
+    made to fit a phone's width (charts.fit_narrow)."""
+    return charts.fit_narrow(chart.to_dict(validate=False))
 
 
 @dataclass(frozen=True)

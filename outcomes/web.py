@@ -209,15 +209,23 @@ def chart(figure: views.Chart, **kwargs):
     return event
 
 
-def table(frame: pd.DataFrame, **kwargs) -> None:
+def table(frame: pd.DataFrame, compact_key: str | None = None, **kwargs) -> None:
     """A table for people. Tidy (EES) rows are laid out for reading (outcomes.display: names not
-    codes, '85.4%', symbols with their meaning); the download beside it keeps the tidy CSV."""
+    codes, '85.4%', symbols with their meaning); the download beside it keeps the tidy CSV.
+
+    With compact_key, a tidy table first shows its key columns (area, providers, graded, the
+    shares: what fits a phone, and what answers most readers on any screen) with a "Show all
+    columns" toggle for the counts by grade; the download always holds every column."""
     from outcomes import display
     from outcomes.fields import FIELDS
 
     if "geographic_level" in frame:
         help_by_label = {FIELDS[c].label: FIELDS[c].description for c in frame.columns if c in FIELDS}
         frame = display.for_people(frame)
+        if compact_key is not None and len(display.compact(frame).columns) < len(frame.columns):
+            if not st.toggle("Show all columns", key=f"all_columns_{compact_key}",
+                             help="Adds the number of providers at each grade."):
+                frame = display.compact(frame)
         config = {c: st.column_config.Column(c, help=help_by_label[c]) for c in frame.columns if c in help_by_label}
     else:
         config = {c: st.column_config.Column(FIELDS[c].label, help=FIELDS[c].description) for c in frame.columns if c in FIELDS}
@@ -299,8 +307,8 @@ def tidy_table(release: Release, level: str, subtype: str | None = None, region:
     from outcomes import bundles
 
     shown, meta = export_frames(release.id, level, subtype, region, la)
-    table(shown)
     name = "-".join(x for x in (release.id, level, subtype and subtype.lower().replace(" ", "-").replace("'", ""), region, la) if x)
+    table(shown, compact_key=key or name)
     download(shown, meta, name, key or name, bundles.reproduce_markdown(release, level, subtype, la, region))
     return shown
 
@@ -311,7 +319,7 @@ def trend_download(release: Release, subtype: str | None = None, la: str | None 
     shown, meta = trend_frames(release.id, subtype, la, region)
     if shown.empty:
         return
-    table(shown)
+    table(shown, compact_key=key)
     download(shown, meta, f"{release.provider_type}-trend" + (f"-{la}" if la else ""), key,
              "Each row is one release's figures, as exported for that release by "
              f"`python -m outcomes export --provider-type {release.provider_type} --as-at DATE --level LEVEL`.")

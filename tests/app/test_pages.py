@@ -34,7 +34,8 @@ def chart_titles(at: AppTest) -> list[str]:
         spec = json.loads(chart.proto.spec)
         for part in [spec] + spec.get("layer", []):  # a layered chart may carry its title on a layer
             t = part.get("title")
-            titles.append(t.get("text") if isinstance(t, dict) else t)
+            t = t.get("text") if isinstance(t, dict) else t
+            titles.append(" ".join(t) if isinstance(t, list) else t)  # long titles come as lines (charts.fit_narrow)
     return [t for t in titles if t]
 
 
