@@ -21,13 +21,13 @@ st.title(school.name)
 st.markdown(school.caption)
 st.markdown(web.release_caption(school.release))
 
-st.header("Latest graded inspection")
+st.header("Inspections")
 st.markdown(school.latest)
 if school.no_overall_grade:
     st.info(school.no_overall_grade)
 if school.key_judgements is not None:
-    st.dataframe(school.key_judgements, hide_index=True, width="stretch")
-st.header("Since then, and before")
+    # A list, not a grid: it wraps on a phone and reads in order with a screen reader.
+    st.markdown("\n".join(f"- {r['Key judgement']}: **{r['Grade']}**" for _, r in school.key_judgements.iterrows()))
 st.markdown(school.ungraded)
 st.markdown(school.previous)
 st.link_button("Read Ofsted's reports for this school", school.report_url)
@@ -37,7 +37,7 @@ if school.comparison is not None:
     st.caption(f"Share of graded {school.comparison_of} judged good or outstanding at their latest graded inspection, "
                f"as at {summaries.long_date(school.release.as_at)}. Schools inspected since September 2024 have no "
                "overall grade and are not counted.")
-    st.dataframe(school.comparison, hide_index=True, width="stretch")
+    st.table(school.comparison.set_index("Area"))
 if school.la_code:
     st.page_link("views/la_profile.py", label="Open its local authority's profile", query_params={"la": school.la_code})
 
