@@ -133,3 +133,12 @@ def test_nothing_shows_before_its_publication_time(built_data, monkeypatch):
     monkeypatch.setenv("OUTCOMES_NOW", "2026-11-20T09:30:00")
     at = run("overview")
     assert at.metric, "at 09:30 the releases appear, without a restart"
+
+
+def test_tidy_tables_show_key_columns_and_all_columns_one_tap_away(built_data):
+    at = run("la_profile", la="E08000035")
+    first = next(d.value for d in at.dataframe if "Good or outstanding (%)" in d.value)
+    assert list(first.columns) == ["Area", "Providers", "Graded providers", "Good or outstanding (%)", "Inadequate (%)"]
+    at.toggle[0].set_value(True).run()
+    first = next(d.value for d in at.dataframe if "Good or outstanding (%)" in d.value)
+    assert {"Outstanding", "Good", "Requires improvement", "Inadequate"} <= set(first.columns)
