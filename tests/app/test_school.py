@@ -66,3 +66,10 @@ def test_children_homes_are_never_found(built_data):
     for urn in homes["urn"].head(20):
         assert views.find_schools(store, urn).empty
         assert views.school_page(store, urn) is None
+
+
+def test_search_text_is_a_plain_substring_and_short_text_finds_nothing(built_data):
+    store = Store()
+    assert views.find_schools(store, "%").empty and views.find_schools(store, "_%_").empty  # not wildcards
+    assert views.find_schools(store, "ho").empty, "two letters would match thousands: at least 3, or a URN"
+    assert list(views.find_schools(store, "  the   aldgate  ")["urn"]) == ["100000"]  # spaces tidied
