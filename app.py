@@ -17,6 +17,7 @@ PAGES = [
     st.Page("views/overview.py", title="Overview", url_path="overview", default=True),
     st.Page("views/provider_types.py", title="Provider types", url_path="provider-types"),
     st.Page("views/la_profile.py", title="Local authority profile", url_path="local-authority"),
+    st.Page("views/school.py", title="Find a school", url_path="school"),
     st.Page("views/map.py", title="Map", url_path="map"),
     st.Page("views/data.py", title="Download data", url_path="data"),
     st.Page("views/methodology.py", title="Methodology and about", url_path="methodology"),

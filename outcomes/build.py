@@ -155,6 +155,8 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
         })
         if "ungraded_outcome_published" in r:
             out[-1]["ungraded_outcome"] = _ungraded_outcome(rid, r, file, findings)
+        if "previous_overall_grade_published" in r:
+            out[-1]["previous_overall_grade"] = _previous_grade(rid, r, file, findings)
     if welsh:
         findings.append(Finding(rid, INFO, "set_aside_wales", f"{welsh} providers in Welsh local authorities kept out of England totals", file, count=welsh))
     if table.set_aside:
@@ -166,6 +168,16 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
     providers["places"] = pd.to_numeric(providers["places"], errors="coerce").astype("Int64")
     providers["source_row"] = providers["source_row"].astype("Int64")
     return providers, judgements, (_history(release, table, history, providers) if dated else None), findings
+
+
+def _previous_grade(rid: str, r: dict, file: str, findings: list[Finding]) -> str | None:
+    """A school's previous graded inspection's overall effectiveness as a canonical grade."""
+    try:
+        return frameworks.grade_of("state_funded_school", r["previous_overall_grade_published"], _date(r["previous_inspection_start_date"]))
+    except frameworks.UnknownGrade as e:
+        findings.append(Finding(rid, HARD, "unknown_grade", str(e), file, int(r["source_row"]),
+                                "Previous graded inspection overall effectiveness"))
+        return None
 
 
 def _ungraded_outcome(rid: str, r: dict, file: str, findings: list[Finding]) -> str | None:

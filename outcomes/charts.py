@@ -74,9 +74,15 @@ def trend(series: pd.DataFrame, title: str, description: str, breaks: pd.DataFra
             x="date:T", tooltip=[alt.Tooltip("label:N", title="Framework change"), alt.Tooltip("date:T", format="%B %Y")])
         # Labels stagger down the chart so neighbouring breaks do not overprint each other.
         staggered = breaks.sort_values("date").assign(row=lambda d: [4 + 16 * (i % 4) for i in range(len(d))])
-        text = alt.Chart(staggered).mark_text(align="left", dx=4, fontSize=12, color="#3D3D3D", baseline="top").encode(
-            x="date:T", y=alt.Y("row:Q", scale=None), text="label:N")
-        layers += [rule, text]
+        # Labels of breaks in the later half run leftwards from their rule, so no label reaches past
+        # the plot: a label beyond it would squeeze the plot on a narrow screen (autosize "fit").
+        middle = data["date"].min() + (data["date"].max() - data["date"].min()) / 2 if len(data) else None
+        later = staggered["date"] > middle if middle is not None else pd.Series(False, index=staggered.index)
+        for part, align, dx in ((staggered[~later], "left", 4), (staggered[later], "right", -4)):
+            if len(part):
+                layers.append(alt.Chart(part).mark_text(align=align, dx=dx, fontSize=12, color="#3D3D3D", baseline="top").encode(
+                    x="date:T", y=alt.Y("row:Q", scale=None), text="label:N"))
+        layers.insert(2, rule)
     return alt.layer(*layers, title=_theme_title(title), description=description).properties(height=360, width="container")
 
 
@@ -112,3 +118,39 @@ def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title
         order=alt.Order("grade_order:Q"),
         tooltip=[alt.Tooltip(f"{area_col}:N", title="Area"), alt.Tooltip("label:N", title="Grade"), alt.Tooltip("n:Q", title="Providers")],
     ).transform_calculate(grade_order=f"indexof({order!r}, datum.label)").properties(height=alt.Step(30), width="container")
+
+
+# A phone is about 360 px across inside the page's margins; a 16 px bold title fits about 40
+# characters in that. Vega-Lite does not wrap titles (it cuts them with "…"), so long titles are
+# given as lines, on every screen: the finding a title states is never cut off.
+TITLE_LINE_CHARS = 40
+
+
+def title_lines(text: str, width: int = TITLE_LINE_CHARS) -> str | list[str]:
+    """A title as lines of at most `width` characters, broken at spaces (one string if it fits)."""
+    import textwrap
+
+    lines = textwrap.wrap(text, width, break_long_words=False, break_on_hyphens=False)
+    return lines if len(lines) > 1 else text
+
+
+def fit_narrow(spec: dict) -> dict:
+    """A Vega-Lite spec that fits a phone's width: titles wrapped to lines and legends stacked one
+    entry per row (a row of legend entries runs off the side of a narrow chart). A new dict: specs
+    are cached and shared, so the input is left unchanged."""
+    out = dict(spec)
+    if "layer" in out:
+        out["layer"] = [dict(layer) for layer in out["layer"]]
+    for part in [out] + out.get("layer", []):
+        title = part.get("title")
+        if isinstance(title, str):
+            part["title"] = title_lines(title)
+        elif isinstance(title, dict) and isinstance(title.get("text"), str):
+            part["title"] = {**title, "text": title_lines(title["text"])}
+    out["config"] = {**out.get("config", {}), "legend": {**out.get("config", {}).get("legend", {}), "columns": 1}}
+    lines = max((len(t["text"]) for t in [out.get("title")] if isinstance(t, dict) and isinstance(t.get("text"), list)), default=1)
+    if lines > 1:
+        # Vega lays a title out as one line when a chart is sized to fit its container: the padding
+        # keeps the other lines from being drawn above the chart, over what precedes it.
+        out["padding"] = {"top": 5 + 20 * (lines - 1), "left": 5, "right": 5, "bottom": 5}
+    return out

@@ -76,3 +76,14 @@ def for_people(tidy: pd.DataFrame) -> pd.DataFrame:
             values = values.fillna("—")
         out[label] = values
     return out.reset_index(drop=True)
+
+
+# The few columns a reader needs to answer "how are they doing here?": where, how many, and the
+# shares. The counts by grade are in the chart beside the table, and in "Show all columns".
+KEY_COLUMNS = ("Area", "Local authority", "Level", "As at", "Provider subtype", "Providers", "Graded providers",
+               "Good or outstanding (%)", "Inadequate (%)")
+
+
+def compact(people: pd.DataFrame) -> pd.DataFrame:
+    """A table laid out for people (for_people), cut to its key columns."""
+    return people[[c for c in people.columns if c in KEY_COLUMNS]]

@@ -126,6 +126,10 @@ _F = [
     Field("ungraded_publication_date", "Ungraded inspection published", "Schools: publication date of that ungraded inspection's report.", "date", role="attribute"),
     Field("ungraded_outcome", "Ungraded inspection outcome", "Schools: outcome of the latest ungraded inspection, on its own scale (not a grade): standards maintained, improved significantly, some aspects not as strong.", "string", ("standards_maintained", "improved_significantly", "not_as_strong"), role="attribute"),
     Field("ungraded_outcome_published", "Ungraded outcome as published", "The ungraded inspection outcome exactly as the source file gives it (e.g. 'School remains Good').", "string", role="attribute"),
+    Field("previous_inspection_start_date", "Previous graded inspection", "Schools: start date of the graded inspection before the latest one (blank if none).", "date", role="attribute"),
+    Field("previous_publication_date", "Previous graded inspection published", "Schools: publication date of that previous graded inspection's report.", "date", role="attribute"),
+    Field("previous_overall_grade", "Previous overall grade", "Schools: overall effectiveness at the previous graded inspection, as a canonical grade (blank if none or not judged).", "string", GRADE_CODES, role="attribute"),
+    Field("previous_overall_grade_published", "Previous overall grade as published", "Schools: the previous graded inspection's overall effectiveness exactly as the source file gives it.", "string", role="attribute"),
     Field("source_file", "Source file", "The published file the row was read from.", "string", nullable=False, role="attribute"),
     Field("source_row", "Source row", "Line number of the row in the source file (1 = first line).", "integer", nullable=False, role="attribute"),
     Field("inspection_kind", "Inspection kind", "In-year tables: 'graded' (key judgements given) or 'ungraded' (the school's last grade stands or not).", "string", ("graded", "ungraded")),
@@ -177,6 +181,7 @@ PROVIDER_COLUMNS = [
 PROVIDER_EXTRA_COLUMNS = [
     "report_url", "outcome_text", "ungraded_inspection_date", "ungraded_publication_date",
     "ungraded_outcome", "ungraded_outcome_published",
+    "previous_inspection_start_date", "previous_publication_date", "previous_overall_grade", "previous_overall_grade_published",
 ]
 
 # A release's in-year table (inspections_in_year.parquet): the inspections carried out in the year

@@ -297,7 +297,7 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
         chart = (base.transform_calculate(category=f"isValid(datum.value) ? datum.value : '{NO_DATA}'")
                  .encode(color=alt.Color("category:N", title=legend_title, sort=domain,
                                          scale=alt.Scale(domain=domain, range=colours),
-                                         legend=alt.Legend(orient="right", symbolType="square")))
+                                         legend=alt.Legend(orient="bottom", symbolType="square")))
                  .add_params(la))
         layers = [chart]
     else:
@@ -307,7 +307,7 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
         main = (base.encode(color=alt.when("!isValid(datum.value)").then(alt.value(NO_DATA_COLOUR)).otherwise(
                     alt.Color("value:Q", title=legend_title,
                               scale=alt.Scale(scheme=alt.SchemeParams(name="blues", extent=[0.2, 1])),
-                              legend=alt.Legend(format=fmt, orient="right"))))
+                              legend=alt.Legend(format=fmt, orient="bottom"))))
                 .add_params(la))
         layers = [main]
         if any_missing:
@@ -320,7 +320,7 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
                            .mark_geoshape(stroke=None, strokeWidth=0)
                            .encode(color=alt.Color("status:N", title=None,
                                                    scale=alt.Scale(domain=[NO_DATA], range=[NO_DATA_COLOUR]),
-                                                   legend=alt.Legend(orient="right", symbolType="square"))))
+                                                   legend=alt.Legend(orient="bottom", symbolType="square"))))
             layers = [legend_only, main]
 
     if not description:

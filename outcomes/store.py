@@ -65,6 +65,17 @@ QUERIES: dict[str, str] = {
         SELECT * FROM change_counts
         WHERE release_id = $release_id AND ($la IS NULL OR new_la_code = $la)
         ORDER BY comparison, new_la_code, provider_subtype, change""",
+    # Find a school: the URN exactly, or part of the name (case-insensitive substring, so '%' and
+    # '_' typed by a reader are plain characters). Only ever run on a schools release.
+    "school_search": """
+        SELECT urn, provider_name, provider_subtype, la_name
+        FROM providers
+        WHERE release_id = $release_id AND (urn = $text OR contains(lower(provider_name), lower($text)))
+        ORDER BY urn <> $text, provider_name, la_name LIMIT $limit""",
+    "school": """SELECT * FROM providers WHERE release_id = $release_id AND urn = $urn""",
+    "school_judgements": """
+        SELECT judgement, judgement_label, grade FROM judgements
+        WHERE release_id = $release_id AND urn = $urn ORDER BY judgement""",
 }
 
 

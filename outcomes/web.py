@@ -193,6 +193,9 @@ def _quoted(value: str, limit: int = 60) -> str:
     return f"`{text[:limit]}{'…' if len(text) > limit else ''}`"
 
 
+quoted = _quoted  # for pages that echo an address value back
+
+
 def _to_url(param: str, state_key: str, resets: tuple[str, ...]) -> None:
     st.query_params[param] = st.session_state[state_key]
     for dependent in resets:  # e.g. a new provider type has other release dates and subtypes
@@ -253,15 +256,23 @@ def chart(figure: views.Chart, **kwargs):
     return event
 
 
-def table(frame: pd.DataFrame, **kwargs) -> None:
+def table(frame: pd.DataFrame, compact_key: str | None = None, **kwargs) -> None:
     """A table for people. Tidy (EES) rows are laid out for reading (outcomes.display: names not
-    codes, '85.4%', symbols with their meaning); the download beside it keeps the tidy CSV."""
+    codes, '85.4%', symbols with their meaning); the download beside it keeps the tidy CSV.
+
+    With compact_key, a tidy table first shows its key columns (area, providers, graded, the
+    shares: what fits a phone, and what answers most readers on any screen) with a "Show all
+    columns" toggle for the counts by grade; the download always holds every column."""
     from outcomes import display
     from outcomes.fields import FIELDS
 
     if "geographic_level" in frame:
         help_by_label = {FIELDS[c].label: FIELDS[c].description for c in frame.columns if c in FIELDS}
         frame = display.for_people(frame)
+        if compact_key is not None and len(display.compact(frame).columns) < len(frame.columns):
+            if not st.toggle("Show all columns", key=f"all_columns_{compact_key}",
+                             help="Adds the number of providers at each grade."):
+                frame = display.compact(frame)
         config = {c: st.column_config.Column(c, help=help_by_label[c]) for c in frame.columns if c in help_by_label}
     else:
         config = {c: st.column_config.Column(FIELDS[c].label, help=FIELDS[c].description) for c in frame.columns if c in FIELDS}
@@ -393,8 +404,8 @@ def tidy_table(release: Release, level: str, subtype: str | None = None, region:
     from outcomes import bundles
 
     shown, meta = export_frames(release.id, level, subtype, region, la)
-    table(shown)
     name = "-".join(x for x in (release.id, level, subtype and subtype.lower().replace(" ", "-").replace("'", ""), region, la) if x)
+    table(shown, compact_key=key or name)
     download(shown, meta, name, key or name, bundles.reproduce_markdown(release, level, subtype, la, region))
     return shown
 
@@ -405,7 +416,7 @@ def trend_download(release: Release, subtype: str | None = None, la: str | None 
     shown, meta = trend_frames(release.id, subtype, la, region)
     if shown.empty:
         return
-    table(shown)
+    table(shown, compact_key=key)
     download(shown, meta, f"{release.provider_type}-trend" + (f"-{la}" if la else ""), key,
              "Each row is one release's figures, as exported for that release by "
              f"`python -m outcomes export --provider-type {release.provider_type} --as-at DATE --level LEVEL`.")
@@ -439,3 +450,43 @@ def area_map(release: Release, subtype: str | None, measure: str, level: str = "
 
 def no_data(what: str) -> None:
     st.info(f"No published {what} yet. If you run this site, build the data with `make data`.")
+
+
+@st.cache_data(show_spinner=False, max_entries=1000)
+def find_schools(text: str, published: str) -> pd.DataFrame:
+    return views.find_schools(store(), text)
+
+
+@st.cache_data(show_spinner=False, max_entries=2000)
+def school_page(urn: str, published: str):
+    return views.school_page(store(), urn)
+
+
+def school_search(key: str = "school_search", container=st) -> None:
+    """Find a school by part of its name or its URN: type, press Enter, pick a match (the list
+    filters as you type too) and its page opens. Works with the keyboard alone."""
+    text = container.text_input("Find a school by name or URN", key=key, max_chars=100,
+                                placeholder="e.g. Holy Trinity, or 100009",
+                                help="Type at least 3 letters of the school's name, or its URN, and press Enter.")
+    text = " ".join(text.split())
+    if not text:
+        return
+    found = find_schools(text, published_key())
+    if found.empty:
+        container.info("No state-funded school matches that name or URN. Try fewer words, or check the URN "
+                       "(Ofsted's six- or seven-digit number). Children's homes are not listed: Ofsted does not publish their names.")
+        return
+    labels = dict(zip(found["urn"], found["label"]))
+    more = " (the first 50: type more of the name to narrow them)" if len(found) >= views.SEARCH_LIMIT else ""
+    container.selectbox(f"{len(found)} matching school{'s' * (len(found) != 1)}{more}", list(labels), index=None,
+                        format_func=labels.get, placeholder="Choose a school", key=f"{key}_pick",
+                        on_change=_school_picked, args=(f"{key}_pick",))
+    # Only a fresh pick opens a page (the callback's note), not a choice left over from before.
+    urn = st.session_state.pop("school_picked", None)
+    if urn:
+        st.session_state.pop(f"{key}_pick", None)
+        st.switch_page("views/school.py", query_params={"urn": urn})
+
+
+def _school_picked(state_key: str) -> None:
+    st.session_state["school_picked"] = st.session_state[state_key]

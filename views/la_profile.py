@@ -34,6 +34,7 @@ if profile.summary:
     st.markdown("\n".join(f"- {line}" for line in profile.summary))
 else:
     st.info("None of the published releases has figures for this local authority yet.")
+st.page_link("views/school.py", label="Find a school by name or URN")
 
 if profile.changes:
     st.subheader("What changed since the last release")

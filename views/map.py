@@ -22,7 +22,7 @@ left, right = st.columns([3, 1])
 with left:
     view = web.area_map(release, subtype, measure, level, key="map")
     if view is not None and level == "local_authority":
-        st.caption("Select an area to open its profile, or use the list beside the map.")
+        st.caption("Select an area to open its profile, or choose it from the local authority list.")
 with right:
     if view is not None:
         if level == "local_authority":

@@ -29,6 +29,9 @@ for head in view.headlines:
                        "inspected under a framework with no overall grade.")
         st.page_link("views/provider_types.py", label=f"Explore {head.label.lower()}", query_params={"type": head.provider_type})
 
+st.header("Find a school")
+web.school_search(key="overview_school")
+
 st.header("Trend: children's homes and local authorities")
 if view.trend is not None:
     web.chart(view.trend)

@@ -204,6 +204,7 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
                          f"(e.g. {odd[0][1]!r} on row {odd[0][0]})")
 
     rows.update(_ungraded(frame, path, notes))
+    rows.update(_previous(frame, path, notes))
     n = len(frame)
     if overall_col:
         ungraded = sum(v is None for v in rows["overall_published"])
@@ -233,7 +234,7 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
         notes.append(f"{len(dupes)} URN(s) appear more than once, e.g. {dupes.iloc[0]}")
 
     out = _frame(rows, judgement_ids)
-    for c in UNGRADED_COLUMNS:
+    for c in UNGRADED_COLUMNS + PREVIOUS_COLUMNS:
         if c in rows:
             out[c] = pd.Series(rows[c], dtype=object)
     return SourceTable(PROVIDER_TYPE, path, out, la_key,
@@ -260,6 +261,27 @@ def _ungraded(frame: pd.DataFrame, path: Path, notes: list[str]) -> dict[str, li
     n = sum(v is not None for v in out["ungraded_outcome_published"])
     notes.append(f"{n:,} schools have an ungraded inspection since their last graded one (date and outcome kept; "
                  "outcomes are on their own scale, see frameworks.UNGRADED_OUTCOMES)")
+    return out
+
+
+# The graded inspection before the latest one (2023 layout onwards): a school page shows it, so a
+# reader sees where a school came from. Its overall grade is a code on the same 1-4 scale.
+PREVIOUS_COLUMNS = ["previous_inspection_start_date", "previous_publication_date", "previous_overall_grade_published"]
+
+
+def _previous(frame: pd.DataFrame, path: Path, notes: list[str]) -> dict[str, list]:
+    """The previous graded inspection's dates and overall effectiveness as published, where the file has them."""
+    col = partial(find_column, frame, path=path, required=False)
+    grade_col = col(r"previous graded inspection overall effectiveness")
+    if grade_col is None:
+        return {}
+    out = {
+        "previous_inspection_start_date": parse_dates(frame, col(r"previous inspection start date"), path),
+        "previous_publication_date": parse_dates(frame, col(r"previous publication date"), path),
+        "previous_overall_grade_published": _values(frame, grade_col, _code),
+    }
+    n = sum(d is not None for d in out["previous_inspection_start_date"])
+    notes.append(f"{n:,} schools have a previous graded inspection (its dates and overall effectiveness kept)")
     return out
 
 

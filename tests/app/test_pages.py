@@ -11,7 +11,7 @@ from outcomes import settings
 
 pytestmark = pytest.mark.realdata
 
-PAGES = ["overview", "provider_types", "la_profile", "map", "data", "methodology", "release", "calendar"]
+PAGES = ["overview", "provider_types", "la_profile", "school", "map", "data", "methodology", "release", "calendar"]
 
 
 def run(page: str, **params) -> AppTest:
@@ -34,7 +34,8 @@ def chart_titles(at: AppTest) -> list[str]:
         spec = json.loads(chart.proto.spec)
         for part in [spec] + spec.get("layer", []):  # a layered chart may carry its title on a layer
             t = part.get("title")
-            titles.append(t.get("text") if isinstance(t, dict) else t)
+            t = t.get("text") if isinstance(t, dict) else t
+            titles.append(" ".join(t) if isinstance(t, list) else t)  # long titles come as lines (charts.fit_narrow)
     return [t for t in titles if t]
 
 
@@ -148,3 +149,12 @@ def test_la_profile_lists_what_changed_since_the_last_release(built_data):
     text = text_of(run("la_profile", la="E08000035"))
     assert "Since the previous release (as at 31 March 2024), children's homes:" in text
     assert "Comparing its first ILACS inspection with its latest, this authority" in text
+
+
+def test_tidy_tables_show_key_columns_and_all_columns_one_tap_away(built_data):
+    at = run("la_profile", la="E08000035")
+    first = next(d.value for d in at.dataframe if "Good or outstanding (%)" in d.value)
+    assert list(first.columns) == ["Area", "Providers", "Graded providers", "Good or outstanding (%)", "Inadequate (%)"]
+    at.toggle[0].set_value(True).run()
+    first = next(d.value for d in at.dataframe if "Good or outstanding (%)" in d.value)
+    assert {"Outstanding", "Good", "Requires improvement", "Inadequate"} <= set(first.columns)

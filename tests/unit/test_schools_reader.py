@@ -54,7 +54,10 @@ def j(table, judgement: str) -> list:
 
 def test_columns_are_reader_columns_then_judgements(tmp_path):
     t = read_official([write_csv(tmp_path / "s.csv", [school()])], AS_AT)
-    assert list(t.rows.columns) == READER_COLUMNS + [f"j_{k}" for k in t.judgements]
+    from outcomes.sources.schools import PREVIOUS_COLUMNS
+
+    # The 2023 layout also gives the previous graded inspection (its own columns, after the judgements).
+    assert list(t.rows.columns) == READER_COLUMNS + [f"j_{k}" for k in t.judgements] + PREVIOUS_COLUMNS
     assert t.provider_type == "state_funded_school" and len(t.judgements) == 7
     row = t.rows.iloc[0]
     assert (row.urn, row.la_published, row.provider_subtype, row.overall_published) == ("900001", "999", "Primary", "2")
@@ -87,6 +90,7 @@ def test_float_formatted_codes(tmp_path):
 def test_latest_not_previous_judgements(tmp_path):
     t = read_official([write_csv(tmp_path / "s.csv", [school()])], AS_AT)
     assert t.rows["overall_published"].tolist() == ["2"]  # the "Previous ..." columns hold 4
+    assert t.rows["previous_overall_grade_published"].tolist() == ["4"]  # kept apart, as the previous inspection
     assert j(t, "quality_of_education") == ["2"]
 
 
