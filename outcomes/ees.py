@@ -84,7 +84,7 @@ def institution_table(store: Store, release: Release, subtype: str | None = None
 def metadata(frame: pd.DataFrame) -> pd.DataFrame:
     """The EES metadata file of a tidy table: its real filters, then its indicators."""
     rows = []
-    institution = "geographic_level" in frame and (frame["geographic_level"] == INSTITUTION).all() and len(frame)
+    institution = bool(len(frame)) and "geographic_level" in frame and (frame["geographic_level"] == INSTITUTION).all()
     candidates = INSTITUTION_FILTERS if institution else [c for c in frame.columns if c in FIELDS and FIELDS[c].role == "filter"]
     for c in candidates:
         if c in frame and frame[c].nunique() >= 2 and not frame[c].isna().any():
