@@ -330,6 +330,39 @@ class ProviderTypeView:
     trend: Chart | None
     breaks: list[tuple[str, str, str]]
     sub_judgements: pd.DataFrame  # judgement x grade counts, labelled for people
+    in_year: InYear | None = None    # the flow: inspections carried out in the year (where the release has it)
+
+
+@dataclass
+class InYear:
+    """Inspections carried out in the year to the as-at date (the flow), for people."""
+    heading: str
+    table: pd.DataFrame          # one row per judgement: inspections, grades, share good or outstanding
+    ungraded: str                # a sentence on the year's ungraded inspections, or ""
+
+
+def in_year_view(store: Store, release: Release, subtype: str | None) -> InYear | None:
+    """The year's graded inspections by key judgement (and ungraded outcomes), or None."""
+    from outcomes import in_year
+
+    frame = in_year.load(store.data_dir, release.id)
+    if frame is None:
+        return None
+    tidy = in_year.judgement_table(frame, release.as_at, "national", subtype)
+    if tidy.empty:
+        return None
+    start = in_year.year_start(release.as_at)
+    share = tidy["pct_good_or_outstanding"].map(lambda v: v if isinstance(v, str) else f"{v:.1f}%")
+    table = pd.DataFrame({"Judgement": tidy["judgement"].map(lambda j: j.replace("_", " ").capitalize()),
+                          "Inspections": tidy["inspections"],
+                          **{GRADE_LABELS[g]: tidy[g] for g in in_year.GRADES},
+                          "Good or outstanding": share.replace({"z": "z (no grade given)"})})
+    ungraded = in_year.ungraded_share(frame[frame["provider_subtype"] == subtype] if subtype else frame)
+    what = summaries.plural(subtype, release.provider_type_label)
+    words = (f"Of the year's ungraded inspections of {what}, {ungraded:.1f}% found standards maintained or improved "
+             "significantly.") if ungraded is not None else ""
+    return InYear(f"Inspections carried out from {summaries.long_date(start)} to {summaries.long_date(release.as_at)} "
+                  "and published by the cut-off (the flow, not each provider's latest inspection)", table, words)
 
 
 def provider_type_view(store: Store, release: Release, subtype: str | None) -> ProviderTypeView:
@@ -368,7 +401,8 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
         order = [GRADE_LABELS[g] for g in GRADE_LABELS if GRADE_LABELS[g] in set(sub["grade"])]
         sub = sub.pivot_table(index="judgement_label", columns="grade", values="n", aggfunc="sum", fill_value=0)
         sub = sub.reindex(columns=order + [c for c in sub.columns if c not in order]).rename_axis(index="Judgement", columns=None)
-    return ProviderTypeView(release, what, share, distribution, not reg.empty, by_region, trend, breaks, sub)
+    return ProviderTypeView(release, what, share, distribution, not reg.empty, by_region, trend, breaks, sub,
+                            in_year_view(store, release, subtype))
 
 
 def headline_comparison(store: Store) -> pd.DataFrame:

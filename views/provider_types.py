@@ -49,6 +49,14 @@ with tab_time:
         for label, when, explanation in view.breaks:
             st.markdown(f"**{label} ({when}).** {explanation}")
         web.trend_download(release, subtype)
+if view.in_year is not None:
+    with st.expander("Inspections in the year (the flow)", expanded=False):
+        st.markdown(view.in_year.heading + ".")
+        st.dataframe(view.in_year.table, hide_index=True, width="stretch")
+        if view.in_year.ungraded:
+            st.markdown(view.in_year.ungraded)
+        st.caption("Every other figure on this page is the stock: each provider's latest inspection as at the date. "
+                   f"The tidy file: `python -m outcomes export --provider-type {ptype} --as-at {release.as_at} --scope in_year`.")
 with tab_sub:
     if view.sub_judgements.empty:
         st.info("This release has no sub-judgements.")

@@ -158,3 +158,14 @@ def test_tidy_tables_show_key_columns_and_all_columns_one_tap_away(built_data):
     at.toggle[0].set_value(True).run()
     first = next(d.value for d in at.dataframe if "Good or outstanding (%)" in d.value)
     assert {"Outstanding", "Good", "Requires improvement", "Inadequate"} <= set(first.columns)
+
+
+def test_schools_show_the_years_inspections_beside_the_stock(built_data):
+    """Issue 10: the flow (the year's graded inspections by key judgement) is labelled as such."""
+    at = run("provider_types", type="state_funded_school")
+    flow = next(d.value for d in at.dataframe if "Judgement" in d.value)
+    assert list(flow["Judgement"])[:2] == ["Overall effectiveness", "Quality of education"]
+    assert flow.loc[flow["Judgement"] == "Quality of education", "Good or outstanding"].iloc[0] == "83.1%"  # Ofsted: 83%
+    assert flow.loc[flow["Judgement"] == "Overall effectiveness", "Good or outstanding"].iloc[0].startswith("z")
+    text = text_of(at)
+    assert "the flow, not each provider's latest inspection" in text and "standards maintained or improved" in text
