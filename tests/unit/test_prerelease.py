@@ -17,6 +17,8 @@ from streamlit.testing.v1 import AppTest
 from outcomes import build, prerelease, release_pages, settings
 from outcomes.releases import load_catalogue, visible
 from outcomes.store import Store
+from tests.app.test_pages import run  # one page (switch_page runs the page file alone: app.py's banner is tested via entry())
+from tests.app.test_pages import text_of as text
 from tests.unit.test_embargo_export import RELEASE_DAY, _write_site
 
 TOKEN, OTHER = "correct horse battery staple", "not the token"
@@ -107,27 +109,12 @@ def test_the_preview_log_keeps_every_line_when_sessions_write_at_once(tmp_path):
 
 # --- the site, page by page (AppTest) ---
 
-def run(page: str, **params) -> AppTest:
-    """One page. (AppTest's switch_page runs the page file alone: app.py's banner is tested on the
-    default page, which does run through app.py; see entry().)"""
-    at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=90).run()
-    at.switch_page(f"views/{page}.py")
-    for k, v in params.items():
-        at.query_params[k] = v
-    return at.run()
-
-
 def entry(**params) -> AppTest:
     """app.py itself, as a reader arriving at the site's address (the overview) with these parameters."""
     at = AppTest.from_file(str(settings.PROJECT_ROOT / "app.py"), default_timeout=90)
     for k, v in params.items():
         at.query_params[k] = v
     return at.run()
-
-
-def text(at: AppTest) -> str:
-    kinds = ("markdown", "caption", "title", "header", "subheader", "info", "warning")
-    return "\n".join(str(e.value) for k in kinds for e in getattr(at, k))
 
 
 def release_options(at: AppTest) -> list[str]:
