@@ -13,6 +13,7 @@ Needs no Streamlit server import: only the protobufs that ship in `streamlit.pro
 from __future__ import annotations
 
 import asyncio
+import json
 import random
 import statistics
 import time
@@ -52,6 +53,7 @@ class Run:
     exceptions: list[str] = field(default_factory=list)
     error: str | None = None      # not finished, compile error, or not the page asked for
     title: str | None = None
+    texts: list[str] = field(default_factory=list)  # headings and markdown, in the order shown
     first_of_page_in_session: bool = True
     ended_at: float = 0.0
 
@@ -112,6 +114,7 @@ class Session:
         run.ended_at = time.perf_counter()
         if run.error is None:
             run.error = seen.check(step, self.page_hashes, run_failed=bool(run.exceptions))
+        run.texts = seen.texts
         return run
 
 
@@ -139,6 +142,8 @@ class _Seen:
                 self.texts.append(element.heading.body)
             elif which == "markdown":
                 self.texts.append(element.markdown.body)
+            elif which == "vega_lite_chart":
+                self.texts.append(json.loads(element.vega_lite_chart.spec).get("description", ""))
         elif kind == "navigation":
             self.nav_hash = msg.navigation.page_script_hash
             self.nav_paths = {p.url_pathname: p.page_script_hash for p in msg.navigation.app_pages}

@@ -1,7 +1,10 @@
 """The Streamlit edge of the package: cached data access and URL-state widgets.
 
-The only module of `outcomes/` that imports streamlit. The store is one cached connection per
-process; query results are cached per argument set, so a filter change is near-instant.
+The only module of `outcomes/` that imports streamlit. The store is one read-only object per
+process and published set; what each page shows is cached per input with `shared`
+(st.cache_resource): one object per process that every session reads and none changes. Not
+st.cache_data, which unpickles a fresh copy on every hit: on a warm page that copying, and the
+work redone on each copy (tables laid out for people, chart data encoded), was most of a run.
 """
 from __future__ import annotations
 
@@ -10,6 +13,7 @@ import functools
 import json
 import logging
 import threading
+import weakref
 from pathlib import Path
 
 import pandas as pd
@@ -18,6 +22,14 @@ import streamlit as st
 from outcomes import downloads, release_pages, settings, summaries, tables, views
 from outcomes.releases import Release
 from outcomes.store import Store
+
+
+def shared(max_entries: int):
+    """Cache a function's result per arguments, one object per process shared by every session.
+
+    The contract, which every caller keeps: a shared result is read, never changed (pages lay it
+    out; anything derived is a new object). tests/app/test_concurrency.py runs pages at once."""
+    return st.cache_resource(show_spinner=False, max_entries=max_entries)
 
 
 @st.cache_resource(show_spinner=False, max_entries=4)
@@ -101,28 +113,28 @@ def boundary_urls() -> dict[str, str]:
     return _boundary_urls(str(settings.geo_dir()))
 
 
-@st.cache_data(show_spinner=False, max_entries=400)
+@shared(400)
 def la_profile(code: str, published: str):
     return views.la_profile(store(), code)
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@shared(8)
 def overview(published: str):
     return views.overview(store())
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@shared(8)
 def headline_comparison(published: str) -> pd.DataFrame:
     return views.headline_comparison(store())
 
 
-@st.cache_data(show_spinner=False, max_entries=200)
+@shared(200)
 def provider_type_view(release_id: str, subtype: str | None, published: str):
     s = store()
     return views.provider_type_view(s, s.release(release_id), subtype)
 
 
-@st.cache_data(show_spinner=False, max_entries=400)
+@shared(400)
 def _map_view(release_id: str, subtype: str | None, measure: str, level: str, region: str | None, published: str):
     s = store()
     url = boundary_urls().get("la" if level == "local_authority" else "region")
@@ -135,6 +147,7 @@ def _map_view(release_id: str, subtype: str | None, measure: str, level: str, re
 HIGHLIGHT = "__outcomes_highlight__"
 
 
+@shared(600)
 def map_view(release_id: str, subtype: str | None, measure: str, level: str, region: str | None, highlight: str | None,
              published: str):
     shown = _map_view(release_id, subtype, measure, level, region, published)
@@ -145,35 +158,35 @@ def map_view(release_id: str, subtype: str | None, measure: str, level: str, reg
 
 
 @_per_audience
-@st.cache_data(show_spinner=False, max_entries=512)
+@shared(512)
 def grade_table(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None, audience: str = "") -> pd.DataFrame:
     s = store()
     return tables.grade_table(s, s.release(release_id), level, subtype, region, la)
 
 
 @_per_audience
-@st.cache_data(show_spinner=False, max_entries=256)
+@shared(256)
 def export_frames(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None, audience: str = ""):
     s = store()
     return downloads.export_frames(s, s.release(release_id), level, subtype, region, la, every_subtype=False)
 
 
 @_per_audience
-@st.cache_data(show_spinner=False, max_entries=256)
+@shared(256)
 def trend(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None, audience: str = "") -> pd.DataFrame:
     s = store()
     return summaries.trend(s, s.release(release_id), subtype, la, region)
 
 
 @_per_audience
-@st.cache_data(show_spinner=False, max_entries=128)
+@shared(128)
 def view_frames(release_ids: tuple[str, ...], level: str, subtype: str | None, las: tuple[str, ...], audience: str = ""):
     s = store()
     return downloads.view_frames(s, [s.release(r) for r in release_ids], level, subtype, list(las))
 
 
 @_per_audience
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(16)
 def release_zip(release_id: str, audience: str = "") -> bytes:
     from outcomes import bundles
 
@@ -182,7 +195,7 @@ def release_zip(release_id: str, audience: str = "") -> bytes:
 
 
 @_per_audience
-@st.cache_data(show_spinner=False, max_entries=256)
+@shared(256)
 def trend_frames(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None, audience: str = ""):
     s = store()
     return downloads.trend_frames(s, s.release(release_id), subtype, la, region)
@@ -197,7 +210,7 @@ def release_file_published(release_id: str) -> bool:
 
 
 @_per_audience
-@st.cache_data(show_spinner=False, max_entries=256)
+@shared(256)
 def query(name: str, audience: str = "", **params) -> pd.DataFrame:
     return store().query(name, **params)
 
@@ -264,10 +277,38 @@ def choose_many(label: str, param: str, options: dict[str, str], default: list[s
     return values
 
 
+_derived: dict[tuple[str, int], tuple[weakref.ref, object]] = {}
+
+
+def derived(kind: str, source, make):
+    """make(source), kept while `source` lives: for work on a shared (cached) object that every
+    run would otherwise redo, such as a table laid out for people. Keyed by the object itself, so
+    it needs no hashing; two threads may both make it once, and each makes the same thing."""
+    key = (kind, id(source))
+    hit = _derived.get(key)
+    if hit is not None and hit[0]() is source:
+        return hit[1]
+    value = make(source)
+    _derived[key] = (weakref.ref(source, lambda _, key=key: _derived.pop(key, None)), value)
+    return value
+
+
+def _arrow_datasets(spec: dict) -> dict:
+    """The spec with each named dataset as Arrow bytes, as Streamlit would encode it on every run
+    (vega_charts._marshall_chart_data passes bytes through unchanged): encoded once per chart."""
+    from streamlit import dataframe_util
+
+    if not spec.get("datasets"):
+        return spec
+    return {**spec, "datasets": {name: values if isinstance(values, bytes) else dataframe_util.convert_anything_to_arrow_bytes(values)
+                                 for name, values in spec["datasets"].items()}}
+
+
 def chart(figure: views.Chart, **kwargs):
     """Draw a chart spec (built once per input, see outcomes.views) with its one-sentence
     description beneath it (the spec's own `description` is its accessible name)."""
-    event = st.vega_lite_chart(spec=figure.spec, width="stretch", **kwargs)
+    spec = derived("chart", figure, lambda f: _arrow_datasets(f.spec))
+    event = st.vega_lite_chart(spec=spec, width="stretch", **kwargs)
     st.caption(figure.description)
     return event
 
@@ -279,20 +320,31 @@ def table(frame: pd.DataFrame, compact_key: str | None = None, **kwargs) -> None
     With compact_key, a tidy table first shows its key columns (area, providers, graded, the
     shares: what fits a phone, and what answers most readers on any screen) with a "Show all
     columns" toggle for the counts by grade; the download always holds every column."""
+    people = derived("people", frame, _for_people)
+    shown, config = people["all"]
+    if people["key"] is not None and compact_key is not None:
+        if not st.toggle("Show all columns", key=f"all_columns_{compact_key}",
+                         help="Adds the number of providers at each grade."):
+            shown, config = people["key"]
+    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def _for_people(frame: pd.DataFrame) -> dict:
+    """A table's people form, whole ("all") and cut to its key columns ("key", None when that
+    leaves nothing out), each with its column help: made once per shared table."""
     from outcomes import display
     from outcomes.fields import FIELDS
 
-    if "geographic_level" in frame:
-        help_by_label = {FIELDS[c].label: FIELDS[c].description for c in frame.columns if c in FIELDS}
-        frame = display.for_people(frame)
-        if compact_key is not None and len(display.compact(frame).columns) < len(frame.columns):
-            if not st.toggle("Show all columns", key=f"all_columns_{compact_key}",
-                             help="Adds the number of providers at each grade."):
-                frame = display.compact(frame)
-        config = {c: st.column_config.Column(c, help=help_by_label[c]) for c in frame.columns if c in help_by_label}
-    else:
-        config = {c: st.column_config.Column(FIELDS[c].label, help=FIELDS[c].description) for c in frame.columns if c in FIELDS}
-    st.dataframe(frame, hide_index=True, width="stretch", column_config=config, **kwargs)
+    if "geographic_level" not in frame:
+        return {"all": (frame, {c: st.column_config.Column(FIELDS[c].label, help=FIELDS[c].description)
+                                for c in frame.columns if c in FIELDS}), "key": None}
+    help_by_label = {FIELDS[c].label: FIELDS[c].description for c in frame.columns if c in FIELDS}
+    people = display.for_people(frame)
+    key = display.compact(people)
+
+    def with_help(shown: pd.DataFrame):
+        return shown, {c: st.column_config.Column(c, help=help_by_label[c]) for c in shown.columns if c in help_by_label}
+    return {"all": with_help(people), "key": with_help(key) if len(key.columns) < len(people.columns) else None}
 
 
 def release_options(releases: list[Release]) -> dict[str, str]:
@@ -375,20 +427,20 @@ def preview_banner(page: str) -> None:
     st.warning(f"**Pre-release access: not for publication until {until}.** Shown to {name}; this view is logged.")
 
 
-@st.cache_data(show_spinner=False, max_entries=64)
+@shared(64)
 def release_page(release_id: str, version: int | None, published: str):
     page = release_pages.release_page(store(), release_id, version)
     if page is not None:
-        page.store = None  # a store belongs to the process, not to st.cache_data's pickled copy
+        page.store = None  # the page reads the store it is given, not one kept in the cache
     return page
 
 
-@st.cache_data(show_spinner=False, max_entries=8)
+@shared(8)
 def calendar(published: str):
     return release_pages.calendar(store().releases)
 
 
-@st.cache_data(show_spinner=False, max_entries=16)
+@shared(16)
 def version_zip(release_id: str, version: int, published: str) -> bytes:
     """The zip of an earlier kept version, made from that version's own data folder."""
     from outcomes import bundles
@@ -405,10 +457,12 @@ def download(frame: pd.DataFrame, meta: pd.DataFrame, name: str, key: str, repro
     bom = c3.checkbox("For Excel", value=True, key=f"bom_{key}",
                       help="Adds a UTF-8 byte order mark so Excel shows accents and symbols correctly. "
                            "Untick for tools that do not expect one.")
-    c1.download_button("Download this table (CSV)", downloads.to_csv_bytes(frame, excel_bom=bom), file_name=f"{name}.csv",
-                       mime="text/csv", key=f"dl_{key}", width="stretch")
-    c2.download_button("Metadata for this table (CSV)", downloads.to_csv_bytes(meta, excel_bom=bom),
-                       file_name=f"{name}.meta.csv", mime="text/csv", key=f"dlm_{key}", width="stretch")
+    # The CSV is made when the button is pressed (a callable, on its own thread), not on every run
+    # of the page: most readers never download, and a page shows up to a dozen of these.
+    c1.download_button("Download this table (CSV)", lambda: downloads.to_csv_bytes(frame, excel_bom=bom), file_name=f"{name}.csv",
+                       mime="text/csv", key=f"dl_{key}", width="stretch", on_click="ignore")
+    c2.download_button("Metadata for this table (CSV)", lambda: downloads.to_csv_bytes(meta, excel_bom=bom),
+                       file_name=f"{name}.meta.csv", mime="text/csv", key=f"dlm_{key}", width="stretch", on_click="ignore")
     if reproduce:
         with st.expander("Reproduce this table"):
             st.markdown(reproduce)
@@ -468,12 +522,12 @@ def no_data(what: str) -> None:
     st.info(f"No published {what} yet. If you run this site, build the data with `make data`.")
 
 
-@st.cache_data(show_spinner=False, max_entries=1000)
+@shared(1000)
 def find_schools(text: str, published: str) -> pd.DataFrame:
     return views.find_schools(store(), text)
 
 
-@st.cache_data(show_spinner=False, max_entries=2000)
+@shared(2000)
 def school_page(urn: str, published: str):
     return views.school_page(store(), urn)
 
