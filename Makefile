@@ -20,6 +20,7 @@ data: setup
 	$(PY) -m outcomes build
 	$(PY) -m geo.build
 	$(PY) -m outcomes publish
+	$(PY) -m outcomes prebuild
 
 run: data
 	$(PY) -m streamlit run app.py --server.port $(PORT)

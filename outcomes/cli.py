@@ -110,6 +110,8 @@ def amend(release: str = typer.Option(..., "--release", help="The release id to 
     _apply(source, data_dir)
     new = amending.amend(release, reason, progress=_progress)
     typer.echo(f"{new.id} is now version {new.version}: {reason}")
+    typer.echo("Making the pages' results for the new version (python -m outcomes prebuild)...")
+    prebuild(data_dir=None)
     typer.echo(f"Version {new.version - 1} stays readable at ?id={new.id}&version={new.version - 1} on the release page.")
 
 
@@ -217,6 +219,27 @@ def publish(data_dir: Optional[Path] = DataOpt,
     _apply(None, data_dir)
     index = publishing.publish_files(static=static, progress=lambda m: print(m, file=sys.stderr, flush=True))
     typer.echo(f"wrote {index} (served at {publishing.URL_PREFIX}/{publishing.INDEX})")
+
+
+@app.command()
+def prebuild(data_dir: Optional[Path] = DataOpt) -> None:
+    """Make each page's default results for every set of releases the public will see from now on
+    (now, and after each scheduled publication), so no reader waits for them on release day."""
+    from outcomes import maps, prebuilt
+
+    _apply(None, data_dir)
+    try:
+        urls = maps.publish_boundaries(settings.PROJECT_ROOT / "static", directory=settings.geo_dir())
+    except (FileNotFoundError, OSError, ValueError, KeyError):
+        urls = {}  # no boundaries built (python -m geo.build): the maps are made on first use instead
+        typer.echo("no boundary files: maps are left to the site (run python -m geo.build first)", err=True)
+
+    def progress(codes):
+        # In a log (make, CI) a line every 10 seconds, not a redrawn bar.
+        return tqdm(codes, desc="page results (local authorities)", unit="LA", file=sys.stderr,
+                    mininterval=0.1 if sys.stderr.isatty() else 10)
+    for path in prebuilt.build(boundary_urls=urls, progress=progress):
+        typer.echo(f"wrote {path}")
 
 
 @app.command()

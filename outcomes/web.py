@@ -76,12 +76,11 @@ def published_key() -> str:
     """The releases this session may see now (each with its version): part of every cache key, so
     a release scheduled for 09:30 appears at 09:30 without a restart, nothing cached before then is
     shown after, an amendment replaces what was cached, and a preview never reaches a public session."""
+    from outcomes.prebuilt import published_key as key_of
     from outcomes.releases import load_catalogue, visible
 
     early = preview()[1]
-    key = ",".join(f"{r.id}@v{r.version}" for r in visible(load_catalogue(), settings.now(), early))
-    # Marked, so what a pre-release reader was shown is never served to the public after 09:30 either.
-    return key + ("|preview:" + ",".join(sorted(early)) if early else "")
+    return key_of(visible(load_catalogue(), settings.now(), early), early)
 
 
 def store() -> Store:
@@ -113,38 +112,59 @@ def boundary_urls() -> dict[str, str]:
     return _boundary_urls(str(settings.geo_dir()))
 
 
+@st.cache_resource(show_spinner=False, max_entries=4)
+def _made_at_build(data_dir: str, published: str) -> dict[tuple, bytes]:
+    from outcomes import prebuilt
+
+    return prebuilt.load(Path(data_dir), published)
+
+
+def made_at_build(published: str, *key):
+    """A page result `make data` made for this set of releases (outcomes.prebuilt), or None:
+    then the caller makes it, once per process (every caller is itself cached)."""
+    import pickle
+
+    found = _made_at_build(str(settings.data_dir()), published).get(key)
+    return pickle.loads(found) if found is not None else None
+
+
 @shared(400)
 def la_profile(code: str, published: str):
-    return views.la_profile(store(), code)
+    made = made_at_build(published, "la_profile", code)
+    return made if made is not None else views.la_profile(store(), code)
 
 
 @shared(8)
 def overview(published: str):
-    return views.overview(store())
+    return made_at_build(published, "overview") or views.overview(store())
 
 
 @shared(8)
 def headline_comparison(published: str) -> pd.DataFrame:
-    return views.headline_comparison(store())
+    made = made_at_build(published, "headline_comparison")
+    return made if made is not None else views.headline_comparison(store())
 
 
 @shared(200)
 def provider_type_view(release_id: str, subtype: str | None, published: str):
+    made = made_at_build(published, "provider_type_view", release_id, subtype)
+    if made is not None:
+        return made
     s = store()
     return views.provider_type_view(s, s.release(release_id), subtype)
 
 
 @shared(400)
 def _map_view(release_id: str, subtype: str | None, measure: str, level: str, region: str | None, published: str):
+    made = made_at_build(published, "map_view", release_id, subtype, measure, level, region)
+    if made is not None:
+        return made
     s = store()
     url = boundary_urls().get("la" if level == "local_authority" else "region")
     return views.map_view(s, s.release(release_id), subtype, measure, level, region, HIGHLIGHT, url)
 
 
-# A regional map on an LA profile outlines that LA. The spec is built once per region with this
-# placeholder in the outline rule and the LA's code put in per page (a string swap, about 1 ms),
-# so a first view of an LA does not rebuild its region's map.
-HIGHLIGHT = "__outcomes_highlight__"
+HIGHLIGHT = views.HIGHLIGHT
 
 
 @shared(600)
@@ -167,6 +187,9 @@ def grade_table(release_id: str, level: str, subtype: str | None, region: str | 
 @_per_audience
 @shared(256)
 def export_frames(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None, audience: str = ""):
+    made = made_at_build(audience, "export_frames", release_id, level, subtype, region, la)
+    if made is not None:
+        return made
     s = store()
     return downloads.export_frames(s, s.release(release_id), level, subtype, region, la, every_subtype=False)
 
@@ -197,6 +220,9 @@ def release_zip(release_id: str, audience: str = "") -> bytes:
 @_per_audience
 @shared(256)
 def trend_frames(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None, audience: str = ""):
+    made = made_at_build(audience, "trend_frames", release_id, subtype, la, region)
+    if made is not None:
+        return made
     s = store()
     return downloads.trend_frames(s, s.release(release_id), subtype, la, region)
 
