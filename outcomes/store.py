@@ -79,6 +79,15 @@ QUERIES: dict[str, str] = {
 }
 
 
+def readable_releases(data_dir: Path, catalogue: list[Release], now: dt.datetime, preview: frozenset[str] = frozenset(),
+                      every_built: bool = False) -> list[Release]:
+    """The releases a store made now would hold: visible (or every one), built, not superseded."""
+    shown = catalogue if every_built else visible(catalogue, now, preview)
+    built = [r for r in shown if (release_dir(data_dir, r.id) / "providers.parquet").exists()]
+    superseded = set() if every_built else {r.supersedes for r in built if r.supersedes}
+    return sorted((r for r in built if r.id not in superseded), key=lambda r: (r.provider_type, r.as_at))
+
+
 class Store:
     """The visible releases in an in-memory DuckDB database (cached once per process by the site).
 
@@ -92,10 +101,7 @@ class Store:
         self.now = now or settings.now()
         cat = catalogue if catalogue is not None else load_catalogue()
         self.preview = frozenset(preview)  # ids shown early to a named reader (outcomes.prerelease)
-        shown = cat if every_built else visible(cat, self.now, self.preview)
-        built = [r for r in shown if (release_dir(self.data_dir, r.id) / "providers.parquet").exists()]
-        superseded = set() if every_built else {r.supersedes for r in built if r.supersedes}
-        self.releases: list[Release] = sorted((r for r in built if r.id not in superseded), key=lambda r: (r.provider_type, r.as_at))
+        self.releases: list[Release] = readable_releases(self.data_dir, cat, self.now, self.preview, every_built)
         self._con = duckdb.connect()
         self._table("providers", [release_dir(self.data_dir, r.id) / "providers.parquet" for r in self.releases], PROVIDER_COLUMNS)
         self._table("judgements", [release_dir(self.data_dir, r.id) / "judgements.parquet" for r in self.releases], JUDGEMENT_COLUMNS)

@@ -25,6 +25,10 @@ def built_data(tmp_path_factory) -> Path:
 
     data = tmp_path_factory.mktemp("data")
     os.environ["OUTCOMES_DATA"] = str(data)
+    # The site publishes release files in the background when its store opens: the tests' build
+    # writes them here, not over the project's static/ (where the next real server would then
+    # find them stale and write every release again).
+    os.environ["OUTCOMES_STATIC"] = str(data / "static")
     results = build_all(source_dir=settings.source_dir(), data_dir=data)
     failed = [r.release.id for r in results if not r.ok and not r.skipped]
     assert not failed, f"releases failed their checks: {failed}"
