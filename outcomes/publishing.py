@@ -184,6 +184,7 @@ def _remove_unpublished(root: Path, live: dict[str, int]) -> None:
             shutil.rmtree(release_folder, ignore_errors=True)  # another process may be removing it too
 
 
-def sync_static(data_dir: Path | None = None, now: dt.datetime | None = None, static: Path | None = None) -> Path:
+def sync_static(data_dir: Path | None = None, now: dt.datetime | None = None, static: Path | None = None,
+                catalogue: list[Release] | None = None) -> Path:
     """For the site: call when the set of visible releases changes (the store factory)."""
-    return publish_files(now, data_dir, static)
+    return publish_files(now, data_dir, static, catalogue)

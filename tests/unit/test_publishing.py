@@ -92,17 +92,14 @@ def test_publishing_again_rewrites_nothing_and_two_publishers_at_once_agree(buil
 
     def publish():
         try:
-            publishing.sync_static(built_data, dt.datetime(2027, 1, 1, tzinfo=settings.LONDON), fresh)
+            publishing.sync_static(built_data, dt.datetime(2027, 1, 1, tzinfo=settings.LONDON), fresh, catalogue)
         except Exception as e:  # noqa: BLE001 - any failure of either thread fails the test
             errors.append(e)
-    # Store() reads the catalogue from settings: point it at the two-release catalogue.
     threads = [threading.Thread(target=publish) for _ in range(2)]
-    with pytest.MonkeyPatch.context() as mp:
-        mp.setattr(publishing, "Store", lambda data_dir, now, cat=None: Store(data_dir, now, catalogue))
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
     assert not errors
     index = json.loads((fresh / "releases" / "index.json").read_text())
     assert [f["sha256"] for r in index["releases"] for f in r["files"]] == \
