@@ -266,7 +266,7 @@ def load_rows(figures: dict, single: list, served: list) -> list[tuple]:
 def run_load_bench(echo: Callable[[str], None], budget_s: float = 20.0) -> None:
     """Cold and warm page runs, then N = 1, 10, 25, 50 sessions on one process and on 4 behind nginx."""
     from outcomes import serve
-    from outcomes.loadbench import current_las, warm_up
+    from outcomes.loadbench import current_las
 
     las = current_las(settings.data_dir())
     with tempfile.TemporaryDirectory() as tmp:
@@ -282,8 +282,8 @@ def run_load_bench(echo: Callable[[str], None], budget_s: float = 20.0) -> None:
         if serve.find_nginx():
             echo("Load benchmark: 4 processes behind nginx (make serve)...")
             ports = [serve.free_port() for _ in range(4)]
+            # (Serving warms each process up with a journey before nginx takes readers, as make serve does.)
             with serve.Serving(4, port=serve.free_port(), ports=ports, run_dir=Path(tmp) / "serve", echo=lambda m: None) as s:
-                warm_up([f"http://127.0.0.1:{p}" for p in ports], las)
                 served = load_levels(s.url, s.pids, las, "serve", budget_s)
         else:
             echo(f"skipped the nginx part: {serve.NGINX_HELP}")

@@ -109,8 +109,10 @@ class Serving:
 
     def __init__(self, processes: int = 4, port: int = 8501, base_port: int = 8601, app: Path | None = None,
                  run_dir: Path | None = None, nginx: str | None = None, env: dict[str, str] | None = None,
-                 python_args: list[str] | None = None, echo=print, ports: list[int] | None = None):
+                 python_args: list[str] | None = None, echo=print, ports: list[int] | None = None,
+                 warm: bool | None = None):
         self.n, self.port, self.base_port, self.app = processes, port, base_port, app
+        self.warm = app is None if warm is None else warm  # the site's own journey: only for the site
         self._ports = ports
         self.run_dir = Path(run_dir or tempfile.mkdtemp(prefix="outcomes-serve-"))
         self.nginx_bin = find_nginx(nginx)
@@ -147,6 +149,8 @@ class Serving:
             for port, proc in zip(self.ports, self.backends):
                 wait_healthy(f"http://127.0.0.1:{port}", proc=proc, log=self.run_dir / f"streamlit-{port}.log")
                 self.echo(f"streamlit process {proc.pid} healthy on port {port}")
+            if self.warm:
+                self._warm_up()
             conf = self.run_dir / "nginx.conf"
             conf.write_text(nginx_config(self.run_dir, self.port, self.ports))
             log = self.run_dir / "nginx.out"
@@ -161,6 +165,20 @@ class Serving:
         self.echo(f"serving {self.url} through nginx: {self.n} processes, ports {self.ports[0]}-{self.ports[-1]}; "
                   f"config and logs in {self.run_dir}")
         return self
+
+    def _warm_up(self) -> None:
+        """One reader's journey on each process, before nginx sends it anyone: the imports, the
+        store and the first cached results are then ready, and no real reader pays for them."""
+        from outcomes import loadbench
+
+        started = time.perf_counter()
+        try:
+            las = loadbench.current_las(settings.data_dir())
+        except (OSError, ValueError, KeyError):
+            self.echo("no built data to warm up with (make data builds it): readers will wait for the first runs")
+            return
+        loadbench.warm_up([f"http://127.0.0.1:{p}" for p in self.ports], las)
+        self.echo(f"warmed up {self.n} processes in {time.perf_counter() - started:.1f} s")
 
     def __exit__(self, *exc) -> None:
         stop(([self.nginx] if self.nginx else []) + self.backends)
