@@ -271,10 +271,12 @@ def choose(label: str, param: str, options: dict[str, str], default: str, help: 
                    f"showing {options[default]} instead.")
     if wanted not in options:
         wanted = default
-    # A changed widget writes the URL in its callback (before this run), so a difference here
-    # means the address itself changed: a pasted link or the first load. Follow the address.
-    if st.session_state.get(state_key) != wanted:
-        st.session_state[state_key] = wanted
+    # A changed widget writes the URL in its callback (before this run), so the address is always
+    # the value to show: a pasted link, the first load, or a choice just made. Set every run, even
+    # when equal: pages share keys (url_type on provider types and on the map), and a value left by
+    # another page's widget is dropped when this page's widget is made, which then showed its
+    # first option instead of the address's (the load benchmark caught it, 1 run in ~300).
+    st.session_state[state_key] = wanted
     value = container.selectbox(label, list(options), format_func=options.get, key=state_key, help=help,
                                 on_change=_to_url, args=(param, state_key, resets))
     st.query_params[param] = value
@@ -295,8 +297,7 @@ def choose_many(label: str, param: str, options: dict[str, str], default: list[s
     if unknown and st.session_state.get(state_key) != wanted:
         st.warning(f"The address asks for {param}={_quoted(','.join(unknown))}, not among the choices here; left out.")
     wanted = [v for v in wanted if v in options]
-    if st.session_state.get(state_key) != wanted:
-        st.session_state[state_key] = wanted
+    st.session_state[state_key] = wanted  # every run, as in choose()
     values = container.multiselect(label, list(options), format_func=options.get, key=state_key, help=help,
                                    placeholder=placeholder, on_change=_many_to_url, args=(param, state_key))
     st.query_params[param] = ",".join(values)

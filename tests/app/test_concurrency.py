@@ -47,3 +47,15 @@ def test_pages_run_at_once_show_what_each_shows_alone(built_data, tmp_path):
         expected = alone[n % len(VISITS)]
         assert run.ok, (run.step, run.error, run.exceptions)
         assert run.texts == expected.texts, f"{run.step.page}?{run.step.query} differs when read alongside other readers"
+
+
+def test_the_address_wins_over_a_choice_left_by_another_page(built_data, tmp_path):
+    """Provider types and the map share the provider-type choice (?type=). A reader who comes to
+    the map from provider types with ?type=social_care_provider sees that type on the map, not
+    the map's first option: on a fresh server this failed (Streamlit dropped the value the other
+    page's widget left, and the map's widget fell back to its first option)."""
+    with running(settings.PROJECT_ROOT / "app.py", log_dir=tmp_path) as (url, _proc):
+        runs = loadbench.run_steps(url, [step("overview"), step("provider-types", "type=social_care_provider"),
+                                         step("map", "type=social_care_provider"), step("map", "type=la_childrens_services"),
+                                         step("provider-types", "type=la_childrens_services")])
+    assert [(r.step.page, r.error) for r in runs if not r.ok] == []
