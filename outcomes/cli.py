@@ -243,6 +243,21 @@ def prebuild(data_dir: Optional[Path] = DataOpt) -> None:
 
 
 @app.command()
+def warm(url: str = typer.Option("http://127.0.0.1:8501", "--url", help="The Streamlit process to warm up"),
+         data_dir: Optional[Path] = DataOpt) -> None:
+    """Wait for a site process to be healthy, then walk one reader's journey on it, so its first
+    real reader does not pay for the imports and the store (make serve does this for each process;
+    the Kubernetes pod runs it as its postStart hook, before the pod is ready)."""
+    from outcomes import loadbench, serve
+
+    _apply(None, data_dir)
+    serve.wait_healthy(url, timeout=300)
+    started = dt.datetime.now()
+    loadbench.warm_up([url], loadbench.current_las(settings.data_dir()))
+    typer.echo(f"warmed up {url} in {(dt.datetime.now() - started).total_seconds():.1f} s")
+
+
+@app.command()
 def bench(data_dir: Optional[Path] = DataOpt,
           quick: bool = typer.Option(False, "--quick", help="Under a minute: page runs and a short load; last line is JSON")) -> None:
     """Print speed and memory figures: build, store, queries, pages, and the site under load."""

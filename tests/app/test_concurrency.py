@@ -59,3 +59,17 @@ def test_the_address_wins_over_a_choice_left_by_another_page(built_data, tmp_pat
                                          step("map", "type=social_care_provider"), step("map", "type=la_childrens_services"),
                                          step("provider-types", "type=la_childrens_services")])
     assert [(r.step.page, r.error) for r in runs if not r.ok] == []
+
+
+def test_warm_walks_a_readers_journey_on_a_fresh_process(built_data, tmp_path):
+    """`python -m outcomes warm` (make serve's and the pod's warm-up): after it, the process has
+    run each page of the journey, so a first reader's run is a warm one."""
+    from typer.testing import CliRunner
+
+    from outcomes.cli import app
+
+    with running(settings.PROJECT_ROOT / "app.py", log_dir=tmp_path) as (url, _proc):
+        result = CliRunner().invoke(app, ["warm", "--url", url])
+        assert result.exit_code == 0 and "warmed up" in result.output, result.output
+        first = loadbench.run_steps(url, [step("local-authority", "la=E08000035", expect="Leeds")])[0]
+    assert first.ok, first.error

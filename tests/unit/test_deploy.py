@@ -40,6 +40,20 @@ def test_probes_hit_the_health_endpoint_on_the_container_port(k8s):
     assert container["resources"]["requests"] and container["resources"]["limits"]
 
 
+def test_a_pod_is_warmed_up_on_its_own_port_before_it_takes_readers(k8s):
+    """The postStart hook walks a reader's journey (python -m outcomes warm); probes wait for it."""
+    from typer.testing import CliRunner
+
+    from outcomes.cli import app
+
+    container = k8s["Deployment"]["spec"]["template"]["spec"]["containers"][0]
+    command = container["lifecycle"]["postStart"]["exec"]["command"]
+    assert command[:4] == ["python", "-m", "outcomes", "warm"]
+    port = {p["name"]: p["containerPort"] for p in container["ports"]}["http"]
+    assert command[command.index("--url") + 1] == f"http://127.0.0.1:{port}"
+    assert CliRunner().invoke(app, ["warm", "--help"]).exit_code == 0  # the command exists as written
+
+
 def test_ports_agree_between_deployment_service_and_ingress(k8s):
     container = k8s["Deployment"]["spec"]["template"]["spec"]["containers"][0]
     names = {p["name"]: p["containerPort"] for p in container["ports"]}
