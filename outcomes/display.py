@@ -6,6 +6,8 @@ its meaning instead of a blank. Columns that only a machine needs (codes, time i
 """
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 import pandas as pd
 
 from outcomes import disclosure
@@ -87,3 +89,23 @@ KEY_COLUMNS = ("Area", "Local authority", "Level", "As at", "Provider subtype", 
 def compact(people: pd.DataFrame) -> pd.DataFrame:
     """A table laid out for people (for_people), cut to its key columns."""
     return people[[c for c in people.columns if c in KEY_COLUMNS]]
+
+
+@dataclass(frozen=True)
+class PeopleTable:
+    """What a page shows for a table: all its columns laid out for people, its key columns
+    (None when that leaves nothing out), and each column's heading and help text."""
+    whole: pd.DataFrame
+    key: pd.DataFrame | None
+    columns: dict[str, tuple[str, str]]  # column -> (heading, help)
+
+
+def people_table(frame: pd.DataFrame) -> PeopleTable:
+    """A tidy table (or a table already for people) as a page shows it, made once per table."""
+    if "geographic_level" not in frame:
+        return PeopleTable(frame, None, {c: (FIELDS[c].label, FIELDS[c].description) for c in frame.columns if c in FIELDS})
+    people = for_people(frame)
+    key = compact(people)
+    help_by_label = {FIELDS[c].label: FIELDS[c].description for c in frame.columns if c in FIELDS}
+    return PeopleTable(people, key if len(key.columns) < len(people.columns) else None,
+                       {c: (c, h) for c, h in help_by_label.items() if c in people.columns})

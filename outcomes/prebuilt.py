@@ -68,7 +68,7 @@ def page_results(store, boundary_urls: dict[str, str], las: list[str] | None = N
                  progress: Callable[[list], Iterable] = lambda it: it) -> Iterable[tuple[tuple, object]]:
     """(key, result) of each page result made ahead, keyed as outcomes.web looks them up.
     `las` limits the LA profiles made (tests); `progress` wraps the LAs, the long part."""
-    from outcomes import downloads, mapping, views
+    from outcomes import display, downloads, mapping, views
     from outcomes.fields import TYPES
     from outcomes.geography import REGIONS
 
@@ -93,12 +93,16 @@ def page_results(store, boundary_urls: dict[str, str], las: list[str] | None = N
         for block in (profile.blocks if profile is not None else []):
             if block.own_grade_text:
                 continue  # no table or trend beside it (web: views/la_profile.py)
+            # The table and the trend's table beside the charts, and their people form (display).
             r, subtype, la = block.release, block.subtype, block.la_code
-            yield ("export_frames", r.id, "local_authority", subtype, None, la), \
-                downloads.export_frames(store, r, "local_authority", subtype, None, la, every_subtype=False)
+            tables = [(("export_frames", r.id, "local_authority", subtype, None, la),
+                       downloads.export_frames(store, r, "local_authority", subtype, None, la, every_subtype=False))]
             if block.trend is not None:
-                yield ("trend_frames", r.id, subtype, la, profile.region_code), \
-                    downloads.trend_frames(store, r, subtype, la, profile.region_code)
+                tables.append((("trend_frames", r.id, subtype, la, profile.region_code),
+                               downloads.trend_frames(store, r, subtype, la, profile.region_code)))
+            for key, frames in tables:
+                yield key, frames
+                yield ("people", *key), display.people_table(frames[0])
 
 
 def build(data_dir: Path | None = None, now: dt.datetime | None = None, catalogue: list[Release] | None = None,

@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from outcomes import downloads, release_pages, settings, summaries, tables, views
+from outcomes import display, downloads, release_pages, settings, summaries, tables, views
 from outcomes.releases import Release
 from outcomes.store import Store
 
@@ -227,6 +227,18 @@ def trend_frames(release_id: str, subtype: str | None, la: str | None = None, re
     return downloads.trend_frames(s, s.release(release_id), subtype, la, region)
 
 
+@_per_audience
+@shared(512)
+def people_table(source: str, *args, audience: str = "") -> display.PeopleTable:
+    """The people form of export_frames(*args) or trend_frames(*args): made at build for the
+    tables beside an LA profile's charts (outcomes.prebuilt), else once per process."""
+    made = made_at_build(audience, "people", source, *args)
+    if made is not None:
+        return made
+    frames = {"export_frames": export_frames, "trend_frames": trend_frames}[source]
+    return display.people_table(frames(*args)[0])
+
+
 def release_file_published(release_id: str) -> bool:
     """Whether the release's zip is at its stable address yet."""
     from outcomes import publishing
@@ -340,38 +352,21 @@ def chart(figure: views.Chart, **kwargs):
     return event
 
 
-def table(frame: pd.DataFrame, compact_key: str | None = None, **kwargs) -> None:
+def table(frame: pd.DataFrame, compact_key: str | None = None, people: display.PeopleTable | None = None, **kwargs) -> None:
     """A table for people. Tidy (EES) rows are laid out for reading (outcomes.display: names not
     codes, '85.4%', symbols with their meaning); the download beside it keeps the tidy CSV.
 
     With compact_key, a tidy table first shows its key columns (area, providers, graded, the
     shares: what fits a phone, and what answers most readers on any screen) with a "Show all
     columns" toggle for the counts by grade; the download always holds every column."""
-    people = derived("people", frame, _for_people)
-    shown, config = people["all"]
-    if people["key"] is not None and compact_key is not None:
+    people = people or derived("people", frame, display.people_table)
+    shown = people.whole
+    if people.key is not None and compact_key is not None:
         if not st.toggle("Show all columns", key=f"all_columns_{compact_key}",
                          help="Adds the number of providers at each grade."):
-            shown, config = people["key"]
+            shown = people.key
+    config = {c: st.column_config.Column(label, help=text) for c, (label, text) in people.columns.items() if c in shown.columns}
     st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
-
-
-def _for_people(frame: pd.DataFrame) -> dict:
-    """A table's people form, whole ("all") and cut to its key columns ("key", None when that
-    leaves nothing out), each with its column help: made once per shared table."""
-    from outcomes import display
-    from outcomes.fields import FIELDS
-
-    if "geographic_level" not in frame:
-        return {"all": (frame, {c: st.column_config.Column(FIELDS[c].label, help=FIELDS[c].description)
-                                for c in frame.columns if c in FIELDS}), "key": None}
-    help_by_label = {FIELDS[c].label: FIELDS[c].description for c in frame.columns if c in FIELDS}
-    people = display.for_people(frame)
-    key = display.compact(people)
-
-    def with_help(shown: pd.DataFrame):
-        return shown, {c: st.column_config.Column(c, help=help_by_label[c]) for c in shown.columns if c in help_by_label}
-    return {"all": with_help(people), "key": with_help(key) if len(key.columns) < len(people.columns) else None}
 
 
 def release_options(releases: list[Release]) -> dict[str, str]:
@@ -502,7 +497,7 @@ def tidy_table(release: Release, level: str, subtype: str | None = None, region:
 
     shown, meta = export_frames(release.id, level, subtype, region, la)
     name = "-".join(x for x in (release.id, level, subtype and subtype.lower().replace(" ", "-").replace("'", ""), region, la) if x)
-    table(shown, compact_key=key or name)
+    table(shown, compact_key=key or name, people=people_table("export_frames", release.id, level, subtype, region, la))
     download(shown, meta, name, key or name, bundles.reproduce_markdown(release, level, subtype, la, region))
     return shown
 
@@ -513,7 +508,7 @@ def trend_download(release: Release, subtype: str | None = None, la: str | None 
     shown, meta = trend_frames(release.id, subtype, la, region)
     if shown.empty:
         return
-    table(shown, compact_key=key)
+    table(shown, compact_key=key, people=people_table("trend_frames", release.id, subtype, la, region))
     download(shown, meta, f"{release.provider_type}-trend" + (f"-{la}" if la else ""), key,
              "Each row is one release's figures, as exported for that release by "
              f"`python -m outcomes export --provider-type {release.provider_type} --as-at DATE --level LEVEL`.")
