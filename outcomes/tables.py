@@ -108,7 +108,8 @@ def cast_counts(table: pd.DataFrame) -> pd.DataFrame:
     """Counts as whole numbers (the serving table's union of every scale's columns holds floats,
     blank where a grade is not on a release's scale: nullable integers keep those blank)."""
     counts = [c for c in table.columns if c in COUNT_INDICATORS or c in ("providers", "graded", "not_yet_graded")]
-    return table.astype({c: "Int64" for c in counts})
+    # Columns already Int64 are left as they are: astype costs ~0.3 ms a column even then.
+    return table.astype({c: "Int64" for c in counts if table[c].dtype != "Int64"})
 
 
 def level_columns(level: str) -> list[str]:
