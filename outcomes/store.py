@@ -137,9 +137,10 @@ class Store:
         # are then dictionary reads of frames of at most ~150 rows (read-only, shared by threads).
         self._grades: dict[tuple[str, str, str], tuple] = {}  # key -> (row positions, column names)
         self._parts: dict[tuple[str, str, str], pd.DataFrame] = {}  # key -> that table, cut on first use
-        # (key, column, code) -> the rows of that table whose region_code or new_la_code is code:
-        # an LA's or a region's rows are found by a dictionary read, not a filter of the table.
-        self._rows_of: dict[tuple, np.ndarray] = {}
+        # (key, column) -> {code: the rows of that table whose region_code or new_la_code is code}:
+        # an LA's or a region's rows are found by a dictionary read, not a filter of the table
+        # (each made on first use of its table: made at open they cost ~200 ms).
+        self._rows_of: dict[tuple, dict[str, np.ndarray]] = {}
         self._memo: dict = {}  # write-once values derived from the (unchanging) data: Store.memo
         if serving:
             from outcomes.tables import cast_counts
@@ -152,9 +153,7 @@ class Store:
             for key, rows in whole.groupby(keys, sort=False).indices.items():
                 own = whole["columns"].iat[rows[0]].split(",") + ["rank", "ranked"] * (key[1] == "local_authority")
                 self._grades[key] = (rows, own)
-            for column in ("region_code", "new_la_code"):
-                for (*key, code), rows in whole.groupby(keys + [column], sort=False).indices.items():
-                    self._rows_of[(tuple(key), column, code)] = rows
+            self._codes = {c: whole[c].to_numpy() for c in ("region_code", "new_la_code")}
         self._con.execute("CHECKPOINT")
 
     def _table(self, name: str, paths: list[Path], columns: list[str]) -> None:
@@ -213,13 +212,27 @@ class Store:
         none = np.empty(0, dtype=np.intp)
         # A filter on a column the table does not have is ignored (a national table has no region).
         if region is not None and "region_code" in own:
-            rows = np.intersect1d(rows, self._rows_of.get((key, "region_code", region), none), assume_unique=True)
+            rows = np.intersect1d(rows, self._rows_by(key, "region_code").get(region, none), assume_unique=True)
         if la is not None and "new_la_code" in own:
-            rows = np.intersect1d(rows, self._rows_of.get((key, "new_la_code", la), none), assume_unique=True)
+            rows = np.intersect1d(rows, self._rows_by(key, "new_la_code").get(la, none), assume_unique=True)
         if las is not None and "new_la_code" in own:
-            chosen = [self._rows_of.get((key, "new_la_code", c), none) for c in dict.fromkeys(las)]
+            of = self._rows_by(key, "new_la_code")
+            chosen = [of.get(c, none) for c in dict.fromkeys(las)]
             rows = np.intersect1d(rows, np.concatenate(chosen) if chosen else none, assume_unique=True)
         return rows
+
+    def _rows_by(self, key: tuple[str, str, str], column: str) -> dict[str, np.ndarray]:
+        """{code: rows of the table `key` with that code in `column`}, made once (write-once:
+        two threads may both make it; the makes are equal)."""
+        index = self._rows_of.get((key, column))
+        if index is None:
+            rows = self._grades[key][0]
+            found: dict[str, list[int]] = {}
+            for row, code in zip(rows.tolist(), self._codes[column][rows].tolist()):
+                if isinstance(code, str):  # a blank code matches no filter
+                    found.setdefault(code, []).append(row)
+            index = self._rows_of[(key, column)] = {c: np.array(r, dtype=np.intp) for c, r in found.items()}
+        return index
 
     def stacked(self, pieces: list[tuple[str, str, str | None, dict]], drop: tuple[str, ...] = ()) -> pd.DataFrame:
         """pd.concat([grades(*piece[:3], **piece[3]) for piece in pieces], ignore_index=True), each
