@@ -143,7 +143,7 @@ def change_lines(store: Store, release: Release, previous: Release | None, la: s
                  subtype: str | None = None, what: str = "") -> tuple[list[str], str]:
     """Sentences counting what changed since the previous release (and, for ILACS, since each
     authority's first ILACS inspection), with the framework break they cross ('' when none)."""
-    counts = store.query("change_counts", release_id=release.id, la=la or "")
+    counts = store.by_la("change_counts_by_la", release.id, la or "")  # = query "change_counts" for that LA
     if counts.empty:
         return [], ""
     counts = counts[counts["provider_subtype"].eq(subtype or "")]

@@ -15,6 +15,7 @@ import datetime as dt
 from pathlib import Path
 
 import duckdb
+import numpy as np
 import pandas as pd
 
 from outcomes import settings
@@ -60,6 +61,14 @@ QUERIES: dict[str, str] = {
         -- SIF reports in Ofsted's workbook carry a publication date only: it orders them instead.
         ORDER BY coalesce(h.inspection_start_date, h.publication_date) DESC""",
     "history_of_release": """SELECT * FROM history WHERE release_id = $release_id ORDER BY new_la_code, inspection_start_date""",
+    # history_of and change_counts for every LA of a release at once, each LA's rows in the order
+    # those queries give them (the store splits them by LA once: Store.by_la).
+    "history_by_la": """
+        SELECT h.* FROM history h WHERE h.release_id = $release_id
+        ORDER BY h.new_la_code, coalesce(h.inspection_start_date, h.publication_date) DESC""",
+    "change_counts_by_la": """
+        SELECT * FROM change_counts WHERE release_id = $release_id
+        ORDER BY new_la_code, comparison, provider_subtype, change""",
     "la_lookup": """SELECT * FROM local_authorities ORDER BY la_name""",
     "change_counts": """
         SELECT * FROM change_counts
@@ -132,8 +141,13 @@ class Store:
             self._con.execute("CREATE TABLE change_counts AS SELECT * FROM empty_change_counts")
         # The grade tables a page reads, split once by release, level and subtype: a page's lookups
         # are then dictionary reads of frames of at most ~150 rows (read-only, shared by threads).
-        self._grades: dict[tuple[str, str, str], tuple] = {}  # key -> (row positions, column positions)
+        self._grades: dict[tuple[str, str, str], tuple] = {}  # key -> (row positions, column names)
         self._parts: dict[tuple[str, str, str], pd.DataFrame] = {}  # key -> that table, cut on first use
+        # (key, column) -> {code: the rows of that table whose region_code or new_la_code is code}:
+        # an LA's or a region's rows are found by a dictionary read, not a filter of the table
+        # (each made on first use of its table: made at open they cost ~200 ms).
+        self._rows_of: dict[tuple, dict[str, np.ndarray]] = {}
+        self._memo: dict = {}  # write-once values derived from the (unchanging) data: Store.memo
         if serving:
             from outcomes.tables import cast_counts
 
@@ -141,9 +155,11 @@ class Store:
             # Plain object strings: selecting rows of arrow-backed strings costs ~1 ms a column.
             whole = whole.astype({c: object for c in whole.columns if pd.api.types.is_string_dtype(whole[c])})
             self._whole = whole
-            for key, rows in whole.groupby(["release_id", "level", "subtype_key"], sort=False).indices.items():
+            keys = ["release_id", "level", "subtype_key"]
+            for key, rows in whole.groupby(keys, sort=False).indices.items():
                 own = whole["columns"].iat[rows[0]].split(",") + ["rank", "ranked"] * (key[1] == "local_authority")
-                self._grades[key] = (rows, [whole.columns.get_loc(c) for c in own])
+                self._grades[key] = (rows, own)
+            self._codes = {c: whole[c].to_numpy() for c in ("region_code", "new_la_code")}
         self._con.execute("CHECKPOINT")
 
     def _table(self, name: str, paths: list[Path], columns: list[str]) -> None:
@@ -172,24 +188,96 @@ class Store:
     def grades(self, release_id: str, level: str, subtype: str | None = None, region: str | None = None,
                la: str | None = None, las: list[str] | None = None) -> pd.DataFrame:
         """A grade table from the serving tables: one release, level and subtype (None = all),
-        optionally one region, one LA or several. A new frame each time (callers may change it)."""
+        optionally one region, one LA or several. A new frame each time (callers may change it:
+        pandas' copy-on-write keeps the store's own frames as they are)."""
         key = (release_id, level, subtype or "")
+        found = self._grades.get(key)
+        if found is None:
+            return pd.DataFrame()
         part = self._parts.get(key)
         if part is None:
-            found = self._grades.get(key)
-            if found is None:
-                return pd.DataFrame()
             # Cut once, on first use, and kept: every later read of this table is a dictionary
             # lookup. Two threads may both cut it the first time; each cut is the same, read-only frame.
-            part = self._parts[key] = self._whole.iloc[found[0], found[1]].reset_index(drop=True)
-        keep = pd.Series(True, index=part.index)
-        if region is not None and "region_code" in part:
-            keep &= part["region_code"] == region
-        if la is not None and "new_la_code" in part:
-            keep &= part["new_la_code"] == la
-        if las is not None and "new_la_code" in part:
-            keep &= part["new_la_code"].isin(las)
-        return part[keep].reset_index(drop=True)
+            part = self._parts[key] = self._whole.iloc[found[0], self._column_positions(found[1])].reset_index(drop=True)
+        rows = self.grade_rows(release_id, level, subtype, region, la, las)
+        if len(rows) == len(found[0]):
+            return part.reset_index(drop=True)
+        at = np.searchsorted(found[0], rows)  # positions in the part (both in the whole table's order)
+        if len(at) and at[-1] - at[0] == len(at) - 1:  # one run of rows (an LA, a region's LAs): a slice
+            return part.iloc[at[0]:at[-1] + 1].reset_index(drop=True)
+        return part.take(at).reset_index(drop=True)
+
+    def grade_rows(self, release_id: str, level: str, subtype: str | None = None, region: str | None = None,
+                   la: str | None = None, las: list[str] | None = None) -> np.ndarray:
+        """Positions in the whole serving table of the rows `grades` returns, in its order."""
+        key = (release_id, level, subtype or "")
+        found = self._grades.get(key)
+        if found is None:
+            return np.empty(0, dtype=np.intp)
+        rows, own = found
+        none = np.empty(0, dtype=np.intp)
+        # A filter on a column the table does not have is ignored (a national table has no region).
+        if region is not None and "region_code" in own:
+            rows = np.intersect1d(rows, self._rows_by(key, "region_code").get(region, none), assume_unique=True)
+        if la is not None and "new_la_code" in own:
+            rows = np.intersect1d(rows, self._rows_by(key, "new_la_code").get(la, none), assume_unique=True)
+        if las is not None and "new_la_code" in own:
+            of = self._rows_by(key, "new_la_code")
+            chosen = [of.get(c, none) for c in dict.fromkeys(las)]
+            rows = np.intersect1d(rows, np.concatenate(chosen) if chosen else none, assume_unique=True)
+        return rows
+
+    def _rows_by(self, key: tuple[str, str, str], column: str) -> dict[str, np.ndarray]:
+        """{code: rows of the table `key` with that code in `column`}, made once (write-once:
+        two threads may both make it; the makes are equal)."""
+        index = self._rows_of.get((key, column))
+        if index is None:
+            rows = self._grades[key][0]
+            found: dict[str, list[int]] = {}
+            for row, code in zip(rows.tolist(), self._codes[column][rows].tolist()):
+                if isinstance(code, str):  # a blank code matches no filter
+                    found.setdefault(code, []).append(row)
+            index = self._rows_of[(key, column)] = {c: np.array(r, dtype=np.intp) for c, r in found.items()}
+        return index
+
+    def stacked(self, pieces: list[tuple[str, str, str | None, dict]], drop: tuple[str, ...] = ()) -> pd.DataFrame:
+        """pd.concat([grades(*piece[:3], **piece[3]) for piece in pieces], ignore_index=True), each
+        without the columns in `drop`, read from the whole table in one take (a trend stacks ~30
+        one-row tables: concatenating them cost ~70 ms). Empty pieces are left out, as concat does."""
+        chosen, columns = [], []
+        for release_id, level, subtype, where in pieces:
+            rows = self.grade_rows(release_id, level, subtype, **where)
+            if len(rows):
+                chosen.append(rows)
+                columns.append(tuple(c for c in self._grades[(release_id, level, subtype or "")][1] if c not in drop))
+        if not chosen:
+            return pd.DataFrame()
+        # concat's column order: the union in order of first appearance. The cells of a column
+        # that a piece lacks are blank (NA of the column's type) in the whole table, as concat fills them.
+        union = list(dict.fromkeys(c for own in columns for c in own))
+        return self._whole.iloc[np.concatenate(chosen), self._column_positions(union)].reset_index(drop=True)
+
+    def _column_positions(self, columns: list[str]) -> list[int]:
+        return [self._whole.columns.get_loc(c) for c in columns]
+
+    def memo(self, key, make):
+        """A value derived from the store's data, made on first use and kept (the data never
+        changes). Two threads may both make it the first time: the makes are equal, one is kept.
+        Callers must not change what they get (frames: take a copy, or rely on copy-on-write)."""
+        try:
+            return self._memo[key]
+        except KeyError:
+            return self._memo.setdefault(key, make())
+
+    def by_la(self, query: str, release_id: str, la: str) -> pd.DataFrame:
+        """The rows of a release's `history_by_la` or `change_counts_by_la` for one LA (the same
+        rows, in the same order, as `history_of` / `change_counts` with that LA): the release is
+        read and split by LA once."""
+        def split():
+            whole = self.query(query, release_id=release_id)
+            return whole, whole.groupby("new_la_code", sort=False).indices
+        whole, rows = self.memo(("by_la", query, release_id), split)
+        return whole.iloc[rows.get(la, [])].reset_index(drop=True)
 
     def subtypes(self, release_id: str) -> list[tuple[str, int]]:
         """A release's subtypes with their number of providers, largest first."""
@@ -218,4 +306,5 @@ class Store:
         return max(rs, key=lambda r: (rank[r.status], r.as_at))
 
     def la_lookup(self) -> pd.DataFrame:
-        return self.query("la_lookup")
+        """Every LA, current and former, by name (read once: a new frame each time, copy-on-write)."""
+        return self.memo("la_lookup", lambda: self.query("la_lookup")).reset_index(drop=True)

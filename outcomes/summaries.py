@@ -37,17 +37,17 @@ def trend_table(store: Store, release: Release, subtype: str | None = None, la: 
     """The tidy rows behind a trend: England (and a region and an LA when given) at each release
     of the series. The chart and the download are both drawn from this one frame."""
     las = sorted(same_area(la)) if la else []
-    frames = []
+    pieces = []
     for r in series_releases(store, release):  # oldest first: England, then the region, then the LA
-        frames.append(store.grades(r.id, "national", subtype))
+        pieces.append((r.id, "national", subtype, {}))
         if region:
-            frames.append(store.grades(r.id, "regional", subtype, region=region))
+            pieces.append((r.id, "regional", subtype, {"region": region}))
         if la:
-            frames.append(store.grades(r.id, "local_authority", subtype, las=las).drop(columns=["rank", "ranked"]))
-    frames = [f for f in frames if not f.empty]
-    if not frames:
+            pieces.append((r.id, "local_authority", subtype, {"las": las}))
+    # One take from the serving table, equal to concatenating each piece's store.grades (tested).
+    out = store.stacked(pieces, drop=("rank", "ranked"))
+    if out.empty:
         return pd.DataFrame()
-    out = pd.concat(frames, ignore_index=True)
     # Rows of several levels share one table: every geography column is present (EES standard).
     geo = [c for c in GEOGRAPHY_COLUMNS if c in out or la or region]
     return cast_counts(out.reindex(columns=geo + [c for c in out.columns if c not in GEOGRAPHY_COLUMNS]))
@@ -131,23 +131,41 @@ def _la_level_sentence(la_name: str, la, eng, release: Release) -> str:
     return f"{la_name}'s children's services were judged {words} at their latest inspection as at {when}{tail}."
 
 
+def la_names(store: Store) -> dict[str, str]:
+    """LA code -> name, current and former (read once per store)."""
+    def make():
+        lookup = store.la_lookup()
+        return dict(zip(lookup["new_la_code"], lookup["la_name"]))
+    return store.memo("la_names", make)
+
+
+def latest_grades(store: Store, release: Release) -> dict[str, tuple]:
+    """LA code -> (overall grade, inspection start) of its first provider row in a release (for
+    children's services, the authority's own latest inspection)."""
+    def make():
+        rows = store.query("provider_rows", release_id=release.id, subtype=None, la=None)
+        first = rows.drop_duplicates("new_la_code")
+        return dict(zip(first["new_la_code"], zip(first["overall_grade"], first["inspection_start_date"])))
+    return store.memo(("latest_grades", release.id), make)
+
+
 def neighbours(store: Store, codes: list[str]) -> pd.DataFrame:
     """An LA and its statistical neighbours side by side: latest ILACS grade and children's homes share."""
     from outcomes.frameworks import GRADE_LABELS
 
-    lookup = store.la_lookup().set_index("new_la_code")
+    names = la_names(store)
     ilacs, homes = store.latest("la_childrens_services"), store.latest("social_care_provider")
-    grades = store.query("provider_rows", release_id=ilacs.id, subtype=None, la=None) if ilacs else pd.DataFrame()
+    grades = latest_grades(store, ilacs) if ilacs else {}
     shares = store.grades(homes.id, "local_authority", TYPES["social_care_provider"].headline_subtype, las=codes) \
         if homes else pd.DataFrame()
+    shares = dict(zip(shares["new_la_code"][::-1], shares["pct_good_or_outstanding"][::-1])) if len(shares) else {}
     rows = []
     for c in codes:
-        g = grades[grades["new_la_code"] == c] if len(grades) else grades
-        h = shares[shares["new_la_code"] == c] if len(shares) else shares
+        g = grades.get(c)
         rows.append({
-            "la_name": lookup["la_name"].get(c, c), "new_la_code": c,
-            "Children's services (latest overall)": GRADE_LABELS.get(g["overall_grade"].iloc[0], "not graded") if len(g) else "not held",
-            "Inspection started": pd.Timestamp(g["inspection_start_date"].iloc[0]).strftime("%d %b %Y") if len(g) and pd.notna(g["inspection_start_date"].iloc[0]) else "",
-            "Children's homes good or outstanding (%)": h["pct_good_or_outstanding"].iloc[0] if len(h) else None,  # masked at build
+            "la_name": names.get(c, c), "new_la_code": c,
+            "Children's services (latest overall)": GRADE_LABELS.get(g[0], "not graded") if g else "not held",
+            "Inspection started": pd.Timestamp(g[1]).strftime("%d %b %Y") if g and pd.notna(g[1]) else "",
+            "Children's homes good or outstanding (%)": shares.get(c),  # masked at build
         })
     return pd.DataFrame(rows)

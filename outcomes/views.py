@@ -83,7 +83,7 @@ def _date_text(value) -> str:
 
 def ilacs_history(store: Store, release: Release, code: str) -> tuple[str, pd.DataFrame | None]:
     """An authority's children's services inspections for people: a sentence and a table."""
-    hist = store.query("history_of", release_id=release.id, la=code)
+    hist = store.by_la("history_by_la", release.id, code)  # = query "history_of" for that LA
     if hist.empty:
         return "", None
     latest = hist.iloc[0]
@@ -156,11 +156,11 @@ def _block(store: Store, ptype: str, release: Release, la_code: str, la_name: st
 def la_profile(store: Store, code: str) -> LaProfile | None:
     """Everything the LA profile page shows for one authority (None: no such authority)."""
     lookup = store.la_lookup()
-    rows = lookup[lookup["new_la_code"] == code]
-    if rows.empty:
+    first = store.memo("la_row", lambda: {c: i for i, c in reversed(list(enumerate(lookup["new_la_code"])))})
+    if code not in first:
         return None
-    chosen = rows.iloc[0]
-    names = dict(zip(lookup["new_la_code"], lookup["la_name"]))
+    chosen = lookup.iloc[first[code]]
+    names = summaries.la_names(store)
     if not chosen["is_current"]:
         successors = [s for s in chosen["successors"].split(",") if s]
         note = f"{chosen['la_name']} no longer exists: it {chosen['note']}."
@@ -186,9 +186,10 @@ def la_profile(store: Store, code: str) -> LaProfile | None:
     name = chosen["la_name"]
     profile = LaProfile(code, name, f"{chosen['la_type']} in {chosen['region_name']} · ONS code {code} · DfE number {chosen['old_la_code']}",
                         chosen["region_code"])
-    former = lookup[~lookup["is_current"]]
-    split = former[former["successors"].str.contains(code, regex=False) & former["successors"].str.contains(",", regex=False)]
-    profile.split_from = list(zip(split["new_la_code"], split["la_name"]))
+    former = store.memo("la_former", lambda: [(c, n, s) for c, n, s, current in
+                                              zip(lookup["new_la_code"], lookup["la_name"], lookup["successors"], lookup["is_current"])
+                                              if not current])
+    profile.split_from = [(c, n) for c, n, s in former if isinstance(s, str) and code in s and "," in s]
     # Earlier codes of this area (North Yorkshire before 2023, Barnsley before 2024...) count as this LA.
     same_area = [code] + sorted(summaries.same_area(code) - {code})
     for ptype in TYPES:
