@@ -47,7 +47,7 @@ def records(frame: pd.DataFrame, columns: list[str]) -> list[dict]:
         if pd.api.types.is_datetime64_any_dtype(s):
             cols.append([None if pd.isna(v) else v.isoformat() for v in s])
         else:
-            cols.append([_plain(v) for v in s.tolist()])
+            cols.append(_plain_list(s))
     return [dict(zip(columns, row)) for row in zip(*cols)]
 
 
@@ -57,6 +57,10 @@ def _plain(v):
     if isinstance(v, pd.Timestamp):
         return v.isoformat()
     return v.item() if hasattr(v, "item") else v
+
+
+def _plain_list(s: pd.Series) -> list:
+    return [_plain(v) for v in s.tolist()]
 
 
 def _theme_title(title: str, subtitle: str = "") -> dict:
@@ -70,7 +74,7 @@ def _field(name: str, kind: str, **props) -> dict:
     return {"field": name, "type": kind, **props}
 
 
-def _spec(body: dict, datasets: dict[str, list[dict]]) -> dict:
+def spec(body: dict, datasets: dict[str, list[dict]]) -> dict:
     """A whole spec: the view defaults, the data and the schema, made to fit a phone (fit_narrow)."""
     return fit_narrow({"config": dict(VIEW_CONFIG), **body, "$schema": SCHEMA, "datasets": datasets})
 
@@ -97,7 +101,7 @@ def grade_distribution(counts: pd.DataFrame, title: str, description: str, unit:
     bars = {"mark": {"type": "bar", "color": AF_PALETTE[0]}, **common, "encoding": {"color": colour, **encoding}}
     labels = {"mark": {"type": "text", "align": "left", "color": "#0B0C0C", "dx": 4, "fontSize": 13}, **common,
               "encoding": {"text": _field("text", "nominal"), **encoding}}
-    return _spec({"layer": [bars, labels], "data": {"name": "values"}, "description": description,
+    return spec({"layer": [bars, labels], "data": {"name": "values"}, "description": description,
                   "height": {"step": 36}, "width": "container"}, {"values": values})
 
 
@@ -146,7 +150,7 @@ def trend(series: pd.DataFrame, title: str, description: str, breaks: pd.DataFra
         body["data"] = values
         for layer in layers:
             del layer["data"]
-    return _spec(body, datasets)
+    return spec(body, datasets)
 
 
 def comparison(frame: pd.DataFrame, title: str, description: str, value_title: str = "Good or outstanding (%)") -> dict:
@@ -166,7 +170,7 @@ def comparison(frame: pd.DataFrame, title: str, description: str, value_title: s
     bars = {"mark": {"type": "bar"}, **common, "encoding": {"color": colour, **encoding}}
     labels = {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 13}, **common,
               "encoding": {"text": _field("text", "nominal"), **encoding}}
-    return _spec({"layer": [bars, labels], "data": {"name": "values"}, "description": description,
+    return spec({"layer": [bars, labels], "data": {"name": "values"}, "description": description,
                   "height": {"step": 40}, "width": "container"}, {"values": values})
 
 
@@ -178,7 +182,7 @@ def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title
     order = [GRADE_LABELS[g] for g in grades]
     # White edges between segments: each colour then needs 3:1 only against white (WCAG 1.4.11),
     # not against its neighbour.
-    return _spec({
+    return spec({
         "data": {"name": "values"},
         "mark": {"type": "bar", "stroke": "white", "strokeWidth": 1},
         "description": description,
@@ -197,10 +201,6 @@ def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title
         "transform": [{"calculate": f"indexof({order!r}, datum.label)", "as": "grade_order"}],
         "width": "container",
     }, {"values": values})
-
-
-def _plain_list(s: pd.Series) -> list:
-    return [_plain(v) for v in s.tolist()]
 
 
 # A phone is about 360 px across inside the page's margins; a 16 px bold title fits about 40

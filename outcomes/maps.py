@@ -331,5 +331,4 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
     else:
         body = {"layer": layers, **top, "params": [{**la, "views": [MAIN_VIEW]}],
                 "resolve": {"scale": {"color": "independent"}}}
-    return charts.fit_narrow({"config": dict(charts.VIEW_CONFIG), **body, "$schema": charts.SCHEMA,
-                              "datasets": {"values": records}})
+    return charts.spec(body, {"values": records})
