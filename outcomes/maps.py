@@ -1,4 +1,4 @@
-"""Maps: boundary shapes for LA and region codes, and an Altair choropleth over them.
+"""Maps: boundary shapes for LA and region codes, and a Vega-Lite choropleth over them.
 
 The shapes are the files `python -m geo.build` writes to settings.geo_dir(): current LAs (2023
 ONS upper-tier boundaries, Barnsley and Sheffield on their 2024 codes), former LAs that are unions
@@ -6,7 +6,7 @@ of current ones, and the nine regions. Bournemouth, Poole and the pre-2019 Dorse
 shape of their own (BCP took Christchurch from Dorset County, so none is a union of 2023 areas):
 `shape_code_for` draws them on BCP and Dorset Council and `map_note` says so.
 
-No Streamlit here. A page draws `choropleth(...)` with st.altair_chart(..., on_select="rerun")
+No Streamlit here. A page draws `choropleth(...)` with st.vega_lite_chart(..., on_select="rerun")
 and reads the clicked LA from the selection named "la" (field `code`).
 """
 from __future__ import annotations
@@ -16,10 +16,9 @@ from collections.abc import Iterable, Sequence
 from functools import lru_cache
 from pathlib import Path
 
-import altair as alt
 import pandas as pd
 
-from outcomes import settings
+from outcomes import charts, settings
 from outcomes.errors import MissingFile, OutcomesError
 
 LA_CURRENT = "la_current.geojson"
@@ -38,6 +37,8 @@ AF_CATEGORICAL = ("#12436D", "#28A197", "#801650", "#F46A25", "#3D3D3D", "#A285D
 NO_DATA_COLOUR = "#D9D9D9"
 NO_DATA = "No data"
 SELECTED_STROKE = "#0B0C0C"
+# The layer holding the areas and the selection, when a "No data" legend layer sits beneath it.
+MAIN_VIEW = "areas"
 
 LA_BOUNDARY_NOTE = "Boundaries: ONS upper-tier local authorities, 2023 (Barnsley and Sheffield on 2024 codes)."
 REGION_BOUNDARY_NOTE = "Boundaries: ONS regions, December 2022."
@@ -195,8 +196,9 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
                category_colours: Sequence[str] | None = None,
                tooltip_cols: Sequence[str | tuple[str, str]] = (), *, legend_title: str | None = None,
                area_label: str = "Local authority", description: str | None = None,
-               height: int = 560, highlight: str | None = None, url: str | None = None) -> alt.Chart | alt.LayerChart:
-    """An Altair choropleth of `values` joined to `features` by code (a Vega lookup on properties.code).
+               height: int = 560, highlight: str | None = None, url: str | None = None) -> dict:
+    """A Vega-Lite choropleth spec (a dict, ready to draw) of `values` joined to `features` by code
+    (a Vega lookup on properties.code).
 
     kind "share": value_col holds fractions 0-1, shown as percentages; "count": numbers;
     "category": labels, coloured in `category_order` (default: sorted) with the AF palette.
@@ -258,77 +260,75 @@ def choropleth(features: Sequence[dict], values: pd.DataFrame, code_col: str, va
     legend_title = legend_title or _words(value_col)
     fmt = {"share": ".0%", "count": ",.0f"}.get(kind)
 
-    def shapes() -> alt.Chart:
-        if url is None:
-            return alt.Chart(alt.Data(values=list(features)))
-        return (alt.Chart(alt.Data(url=url, format=alt.DataFormat(type="json", property="features")))
-                .transform_filter(f"indexof({json.dumps(feature_codes)}, datum.properties.code) >= 0"))
+    values_data = {"name": "values"}
+    # With a URL the browser fetches every area's shape and keeps those of `features`.
+    shapes = ({"data": {"values": list(features)}} if url is None else
+              {"data": {"url": url, "format": {"type": "json", "property": "features"}}})
+    only_features = [] if url is None else [{"filter": f"indexof({json.dumps(feature_codes)}, datum.properties.code) >= 0"}]
 
-    la = alt.selection_point(fields=["code"], name="la")
+    def lookup(fields: list[str]) -> dict:
+        return {"lookup": "properties.code", "from": {"data": values_data, "key": "key", "fields": fields}}
+
     label_expr = ("isValid(datum.value) ? " + (f"format(datum.value, '{fmt}')" if fmt else "datum.value")
                   + f" : '{NO_DATA}'")
-    tooltip = [alt.Tooltip("name:N", title=area_label), alt.Tooltip("value_label:N", title=legend_title)]
-    tooltip += [alt.Tooltip(f"tip{i}:N", title=t) for i, (_, t) in enumerate(tips)]
-
-    base = (
-        shapes()
-        .transform_lookup(lookup="properties.code",
-                          from_=alt.LookupData(data=alt.InlineData(values=records), key="key",
-                                               fields=["value", *[f"tip{i}" for i in range(len(tips))]]))
-        .transform_calculate(code="datum.properties.code", name="datum.properties.name", value_label=label_expr)
-        .mark_geoshape(strokeWidth=0.5)
-        .encode(
-            # The selected area, or the page's own LA (`highlight`), is outlined in black.
-            stroke=alt.when(la, empty=False).then(alt.value(SELECTED_STROKE))
-                      .when(f"datum.code === {json.dumps(highlight)}").then(alt.value(SELECTED_STROKE))
-                      .otherwise(alt.value("white")),
-            strokeWidth=alt.when(la, empty=False).then(alt.value(2))
-                           .when(f"datum.code === {json.dumps(highlight)}").then(alt.value(2.5))
-                           .otherwise(alt.value(0.5)),
-            tooltip=tooltip,
-        )
-    )
+    tooltip = [{"field": "name", "title": area_label, "type": "nominal"},
+               {"field": "value_label", "title": legend_title, "type": "nominal"}]
+    tooltip += [{"field": f"tip{i}", "title": t, "type": "nominal"} for i, (_, t) in enumerate(tips)]
+    transform = [*only_features, lookup(["value", *[f"tip{i}" for i in range(len(tips))]]),
+                 {"calculate": "datum.properties.code", "as": "code"},
+                 {"calculate": "datum.properties.name", "as": "name"},
+                 {"calculate": label_expr, "as": "value_label"}]
+    # The selected area, or the page's own LA (`highlight`), is outlined in black.
+    # outcomes.web swaps a placeholder `highlight` for the LA's code in the finished spec's JSON.
+    outlined = f"datum.code === {json.dumps(highlight)}"
+    encoding = {
+        "stroke": {"condition": [{"param": "la", "value": SELECTED_STROKE, "empty": False},
+                                 {"test": outlined, "value": SELECTED_STROKE}], "value": "white"},
+        "strokeWidth": {"condition": [{"param": "la", "value": 2, "empty": False},
+                                      {"test": outlined, "value": 2.5}], "value": 0.5},
+        "tooltip": tooltip,
+    }
+    # Clicking an area selects its code; a page reads it from Streamlit's event (mapping.clicked_code).
+    la = {"name": "la", "select": {"type": "point", "fields": ["code"]}}
+    main = {**shapes, "mark": {"type": "geoshape", "strokeWidth": 0.5}, "encoding": encoding, "transform": transform}
 
     if kind == "category":
         domain = order + ([NO_DATA] if any_missing else [])
         # Callers with a meaning per category (grades) pass their own colours, so a grade looks
         # the same on the map as on every other chart.
         colours = list(category_colours or AF_CATEGORICAL[: len(order)]) + ([NO_DATA_COLOUR] if any_missing else [])
-        chart = (base.transform_calculate(category=f"isValid(datum.value) ? datum.value : '{NO_DATA}'")
-                 .encode(color=alt.Color("category:N", title=legend_title, sort=domain,
-                                         scale=alt.Scale(domain=domain, range=colours),
-                                         legend=alt.Legend(orient="bottom", symbolType="square")))
-                 .add_params(la))
-        layers = [chart]
+        encoding["color"] = {"field": "category", "legend": {"orient": "bottom", "symbolType": "square"},
+                             "scale": {"domain": domain, "range": colours}, "sort": domain,
+                             "title": legend_title, "type": "nominal"}
+        transform.append({"calculate": f"isValid(datum.value) ? datum.value : '{NO_DATA}'", "as": "category"})
+        layers = [main]
     else:
         # One view holds every area (grey where there is no value) and the selection, so a click
         # anywhere selects. A "No data" legend entry needs a nominal scale of its own: it comes
         # from a layer drawn beneath the main one, wholly covered by it.
-        main = (base.encode(color=alt.when("!isValid(datum.value)").then(alt.value(NO_DATA_COLOUR)).otherwise(
-                    alt.Color("value:Q", title=legend_title,
-                              scale=alt.Scale(scheme=alt.SchemeParams(name="blues", extent=[0.2, 1])),
-                              legend=alt.Legend(format=fmt, orient="bottom"))))
-                .add_params(la))
+        encoding["color"] = {"condition": {"test": "!isValid(datum.value)", "value": NO_DATA_COLOUR},
+                             "field": "value", "legend": {"format": fmt, "orient": "bottom"},
+                             "scale": {"scheme": {"name": "blues", "extent": [0.2, 1]}},
+                             "title": legend_title, "type": "quantitative"}
         layers = [main]
         if any_missing:
-            legend_only = (shapes()
-                           .transform_lookup(lookup="properties.code",
-                                             from_=alt.LookupData(data=alt.InlineData(values=records), key="key",
-                                                                  fields=["value"]))
-                           .transform_filter("!isValid(datum.value)")
-                           .transform_calculate(status=f"'{NO_DATA}'")
-                           .mark_geoshape(stroke=None, strokeWidth=0)
-                           .encode(color=alt.Color("status:N", title=None,
-                                                   scale=alt.Scale(domain=[NO_DATA], range=[NO_DATA_COLOUR]),
-                                                   legend=alt.Legend(orient="bottom", symbolType="square"))))
-            layers = [legend_only, main]
+            legend_only = {**shapes, "mark": {"type": "geoshape", "stroke": None, "strokeWidth": 0},
+                           "encoding": {"color": {"field": "status", "legend": {"orient": "bottom", "symbolType": "square"},
+                                                  "scale": {"domain": [NO_DATA], "range": [NO_DATA_COLOUR]},
+                                                  "title": None, "type": "nominal"}},
+                           "transform": [*only_features, lookup(["value"]), {"filter": "!isValid(datum.value)"},
+                                         {"calculate": f"'{NO_DATA}'", "as": "status"}]}
+            layers = [legend_only, {**main, "name": MAIN_VIEW}]
 
     if not description:
         n = len(has_value)
         description = (f"Map of England by {area_label.lower()}: {title}. {n} of {len(feature_codes)} areas "
                        f"have a value; areas without one are grey. The table beside the map gives every value.")
-    top = dict(title=title, description=description, width="container", height=height)
-    projection = alt.Projection(type="mercator")
+    top = {"description": description, "height": height, "projection": {"type": "mercator"}, "title": title,
+           "width": "container"}
     if len(layers) == 1:
-        return layers[0].project(type="mercator").properties(**top)
-    return alt.layer(*layers, projection=projection).resolve_scale(color="independent").properties(**top)
+        body = {**main, **top, "params": [la]}
+    else:
+        body = {"layer": layers, **top, "params": [{**la, "views": [MAIN_VIEW]}],
+                "resolve": {"scale": {"color": "independent"}}}
+    return charts.spec(body, {"values": records})

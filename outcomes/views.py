@@ -3,7 +3,7 @@
 A page file reads its widgets, calls one of these, and lays out the result. Everything here reads
 the store's small precomputed tables (outcomes.serving), so a page run is a few milliseconds of
 queries; the site caches each result per input (outcomes.web). Charts are returned as Vega-Lite
-specs built once per input (Altair validates a spec on every to_dict: tests validate them instead).
+specs (plain dicts from outcomes.charts and outcomes.maps; tests validate them against the schema).
 """
 from __future__ import annotations
 
@@ -18,12 +18,6 @@ from outcomes.releases import Release
 from outcomes.store import Store
 
 
-def spec(chart) -> dict:
-    """A chart's Vega-Lite spec without Altair's per-call schema validation (tests validate),
-    made to fit a phone's width (charts.fit_narrow)."""
-    return charts.fit_narrow(chart.to_dict(validate=False))
-
-
 # A regional map on an LA profile outlines that LA. The spec is built once per region with this
 # placeholder in the outline rule and the LA's code put in per page (a string swap, about 1 ms,
 # outcomes.web.map_view), so a first view of an LA does not rebuild its region's map.
@@ -32,6 +26,8 @@ HIGHLIGHT = "__outcomes_highlight__"
 
 @dataclass(frozen=True)
 class Chart:
+    """A Vega-Lite spec ready for st.vega_lite_chart (built once per input and shared: never
+    changed in place) and the sentence shown beneath it."""
     spec: dict
     description: str
 
@@ -110,7 +106,7 @@ def _trend_chart(store: Store, release: Release, subtype: str | None, la: str, r
     desc = f"Line chart of the share of {what} good or outstanding in {la_name}, its region and England at each release."
     breaks = summaries.breaks_between(release.provider_type, data["date"])
     chart = charts.trend(data, f"{what.capitalize()} good or outstanding over time: {la_name}, region and England", desc, breaks)
-    return Chart(spec(chart), desc), [(b.label, f"{b.date:%B %Y}", b.explanation) for b in breaks.itertuples()]
+    return Chart(chart, desc), [(b.label, f"{b.date:%B %Y}", b.explanation) for b in breaks.itertuples()]
 
 
 def _block(store: Store, ptype: str, release: Release, la_code: str, la_name: str, region_code: str) -> TypeBlock | None:
@@ -148,7 +144,7 @@ def _block(store: Store, ptype: str, release: Release, la_code: str, la_name: st
         title = f"{la_name}: share suppressed (too few graded to show); region and England"
     desc = (f"Bar chart comparing the share good or outstanding in {la_name} with its region and England ({rank}; "
             "rank 1 is the highest share, tied authorities share a rank).")
-    block.comparison = Chart(spec(charts.comparison(frame, title, desc)), desc)
+    block.comparison = Chart(charts.comparison(frame, title, desc), desc)
     block.trend, block.breaks = _trend_chart(store, release, subtype, la_code, region_code, la_name)
     return block
 
@@ -179,8 +175,8 @@ def la_profile(store: Store, code: str) -> LaProfile | None:
             if data["date"].nunique() > 1:
                 desc = (f"Line chart of the share of children's homes good or outstanding in {chosen['la_name']}, its region "
                         "and England, while it existed.")
-                profile.former_trend = Chart(spec(charts.trend(
-                    data, f"Children's homes good or outstanding: {chosen['la_name']}, region and England", desc)), desc)
+                profile.former_trend = Chart(charts.trend(
+                    data, f"Children's homes good or outstanding: {chosen['la_name']}, region and England", desc), desc)
                 profile.former_trend_release = homes
         return profile
     name = chosen["la_name"]
@@ -286,7 +282,7 @@ def overview(store: Store) -> Overview:
         title = f"{latest_ch['value'].iloc[0]:.0f}% of children's homes were good or outstanding as at {summaries.long_date(latest_ch['date'].iloc[0])}"
     desc = ("Line chart of the share of children's homes and of local authorities' children's services judged good or "
             "outstanding at their latest inspection, at each release date, with framework changes marked.")
-    return Overview(heads, Chart(spec(charts.trend(data, title, desc, breaks)), desc),
+    return Overview(heads, Chart(charts.trend(data, title, desc, breaks), desc),
                     [(b.label, f"{b.date:%B %Y}", b.explanation) for b in breaks.itertuples()], used)
 
 
@@ -323,7 +319,7 @@ def map_view(store: Store, release: Release, subtype: str | None, measure: str, 
                              area_label="Local authority" if level == "local_authority" else "Region",
                              height=420 if region else 560, highlight=highlight, url=url)
     desc = f"Map: {title}. {mapping.legend_words(measure, values).replace('**', '')}"
-    return MapView(values, Chart(spec(figure), desc), maps.map_note(values["code"], level=shape_level))
+    return MapView(values, Chart(figure, desc), maps.map_note(values["code"], level=shape_level))
 
 
 @dataclass
@@ -386,7 +382,7 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
     title = f"{share:.1f}% of graded {what} were good or outstanding" if share is not None else f"Latest inspection outcomes of {what}"
     desc = (f"Bar chart of the number of {what} in England by overall grade at their latest inspection, as at "
             f"{summaries.long_date(release.as_at)}.")
-    distribution = Chart(spec(charts.grade_distribution(counts, title, desc, kind.unit.capitalize())), desc)
+    distribution = Chart(charts.grade_distribution(counts, title, desc, kind.unit.capitalize()), desc)
     reg = grade_table(store, release, "regional", subtype)
     by_region = None
     if not reg.empty:
@@ -394,13 +390,13 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
         key = "pct_good_or_outstanding" if "pct_good_or_outstanding" in reg else "pct_inadequate"
         reg = reg.sort_values(key, ascending=False)
         rdesc = f"Stacked bar chart of the share of {what} at each grade in each English region, highest share good or outstanding first."
-        by_region = Chart(spec(charts.stacked_by_area(reg, "region_name", shown, f"{what.capitalize()} by region", rdesc)), rdesc)
+        by_region = Chart(charts.stacked_by_area(reg, "region_name", shown, f"{what.capitalize()} by region", rdesc), rdesc)
     data = summaries.trend(store, release, subtype)
     trend, breaks = None, []
     if data["date"].nunique() > 1:
         b = summaries.breaks_between(release.provider_type, data["date"])
         tdesc = f"Line chart of the share of graded {what} in England that were good or outstanding at each release date."
-        trend = Chart(spec(charts.trend(data, f"Share of {what} good or outstanding over time", tdesc, b)), tdesc)
+        trend = Chart(charts.trend(data, f"Share of {what} good or outstanding over time", tdesc, b), tdesc)
         breaks = [(x.label, f"{x.date:%B %Y}", x.explanation) for x in b.itertuples()]
     sub = store.query("judgement_counts", release_id=release.id, subtype_key=subtype or "")
     if not sub.empty:

@@ -223,7 +223,7 @@ def _find(obj, key):
 def test_choropleth_joins_by_lookup_and_has_the_la_selection(geo_dir):
     feats = maps.load_shapes("la", None)
     spec = maps.choropleth(feats, _values(), "la_code", "share good", "Share good", kind="share",
-                           tooltip_cols=["n"]).to_dict()
+                           tooltip_cols=["n"])
     lookups = [t for t in _find(spec, "transform") for t in t if "lookup" in t]
     assert lookups and all(t["lookup"] == "properties.code" and t["from"]["key"] == "key" for t in lookups)
     assert spec["params"][0]["name"] == "la"
@@ -234,10 +234,29 @@ def test_choropleth_joins_by_lookup_and_has_the_la_selection(geo_dir):
     assert '"mercator"' in text and '"blues"' in text
 
 
+def test_choropleth_selection_names_the_layer_of_areas_and_outlines_a_placeholder(geo_dir):
+    """With a "No data" legend layer beneath, the selection "la" must live on the areas' layer
+    (Streamlit's selection_mode="la"); the outline test takes a code swapped into the JSON later
+    (outcomes.web.map_view)."""
+    feats = maps.load_shapes("la", None)
+    spec = maps.choropleth(feats, _values(), "la_code", "share good", "Share good", kind="share",
+                           highlight="__placeholder__", url="/app/static/geo/la.json")
+    [param] = spec["params"]
+    assert param["name"] == "la" and param["views"] == [spec["layer"][1]["name"]]
+    stroke = spec["layer"][1]["encoding"]["stroke"]["condition"]
+    assert stroke[0] == {"param": "la", "value": maps.SELECTED_STROKE, "empty": False}
+    swapped = json.loads(json.dumps(spec).replace("__placeholder__", "E06000058"))
+    assert swapped["layer"][1]["encoding"]["stroke"]["condition"][1]["test"] == 'datum.code === "E06000058"'
+    for layer in spec["layer"]:  # shapes come by URL, kept to the features asked for, before the lookup
+        assert layer["data"]["url"] == "/app/static/geo/la.json"
+        assert "indexof" in layer["transform"][0]["filter"] and "lookup" in layer["transform"][1]
+    assert spec["datasets"]["values"][2] == {"key": "E06000064", "value": None}  # null, not NaN
+
+
 def test_choropleth_categories_use_the_af_palette_in_order(geo_dir):
     feats = maps.load_shapes("la", None)
     spec = maps.choropleth(feats, _values(), "la_code", "grade", "Grade", kind="category",
-                           category_order=["Outstanding", "Good", "Requires improvement"]).to_dict()
+                           category_order=["Outstanding", "Good", "Requires improvement"])
     scale = spec["encoding"]["color"]["scale"]
     assert scale["domain"] == ["Outstanding", "Good", "Requires improvement", "No data"]
     assert scale["range"] == ["#12436D", "#28A197", "#801650", "#D9D9D9"]
@@ -248,7 +267,7 @@ def test_choropleth_categories_use_the_af_palette_in_order(geo_dir):
 
 def test_choropleth_without_missing_areas_has_no_no_data_entry(geo_dir):
     feats = maps.load_shapes("la", ["E06000058", "E06000063"])
-    spec = maps.choropleth(feats, _values().iloc[:2], "la_code", "n", "Count", kind="count").to_dict()
+    spec = maps.choropleth(feats, _values().iloc[:2], "la_code", "n", "Count", kind="count")
     assert maps.NO_DATA not in json.dumps(spec["encoding"]["color"])
     assert spec["params"][0]["name"] == "la"
 

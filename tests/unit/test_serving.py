@@ -104,17 +104,60 @@ def test_every_map_hides_suppressed_shares(store):
                     assert pd.isna(value), f"{release.id} {subtype}: {code} shows a share of {graded[code]} graded"
 
 
-def test_chart_specs_are_valid_vega_lite(store):
-    """The site renders specs built without validation; here every kind is validated once."""
+def _every_kind_of_spec(store) -> list[dict]:
     profile = views.la_profile(store, "E08000025")
+    cumbria = views.la_profile(store, "E10000006")  # a split former LA: its own trend, no breaks
     overview = views.overview(store)
-    ptv = views.provider_type_view(store, store.latest("social_care_provider"), "Children's home")
+    homes = store.latest("social_care_provider")
+    ptv = views.provider_type_view(store, homes, "Children's home")
     specs = [b.comparison.spec for b in profile.blocks if b.comparison] + [b.trend.spec for b in profile.blocks if b.trend]
-    specs += [overview.trend.spec, ptv.distribution.spec, ptv.by_region.spec, ptv.trend.spec]
+    specs += [cumbria.former_trend.spec, overview.trend.spec, ptv.distribution.spec, ptv.by_region.spec, ptv.trend.spec]
+    ilacs = store.latest("la_childrens_services")
+    maps_ = [views.map_view(store, homes, None, "pct_good_or_outstanding"),  # some LAs without a value: layered
+             views.map_view(store, homes, None, "providers", url="/app/static/geo/la.json"),  # one view, shapes by URL
+             views.map_view(store, homes, None, "pct_good_or_outstanding", region="E12000003", highlight="E08000025"),
+             views.map_view(store, homes, None, "pct_inadequate", level="regional"),
+             views.map_view(store, ilacs, None, "judgement")]  # categories
+    return specs + [m.chart.spec for m in maps_]
+
+
+def test_chart_specs_are_valid_vega_lite(store):
+    """The site renders specs written as plain dicts (outcomes.charts, outcomes.maps); here every
+    kind is validated once against the schema of the Vega-Lite version they declare."""
+    specs = _every_kind_of_spec(store)
     validator = jsonschema.Draft7Validator(alt.vegalite.v6.schema.core.load_schema())
     for s in specs:
+        assert s["$schema"] == alt.SCHEMA_URL, "specs declare the schema they are validated against"
         errors = list(validator.iter_errors(s))
         assert not errors, errors[0].message
+        assert s["description"], "every chart has an accessible description"
+
+
+def test_chart_data_are_plain_json_records(store):
+    """Each named dataset is a list of JSON records (no NaN, dates as text), so it can be sent as
+    is or encoded to Arrow once per cached spec."""
+    import json
+
+    for s in _every_kind_of_spec(store):
+        json.dumps(s, allow_nan=False)  # raises on NaN or a value JSON cannot hold
+        assert s["datasets"] and all(isinstance(rows, list) and all(isinstance(r, dict) for r in rows)
+                                     for rows in s["datasets"].values())
+
+
+def test_pages_build_their_charts_without_altair(built_data):
+    """Altair is only a test dependency now (its schema file): building specs at run time with
+    it was a third of a first LA profile (issue 9)."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = ("import sys; from outcomes import views; from outcomes.store import Store; s = Store(); "
+            "views.la_profile(s, 'E08000025'); views.overview(s); "
+            "views.map_view(s, s.latest('social_care_provider'), None, 'pct_good_or_outstanding'); "
+            "print('altair' in sys.modules)")
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                         cwd=Path(__file__).parents[2])  # OUTCOMES_DATA and _GEO are set by built_data
+    assert out.stdout.strip() == "False"
 
 
 def test_map_spec_carries_values_not_shapes(store, built_data):
