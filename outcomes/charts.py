@@ -229,9 +229,9 @@ def fit_narrow(spec: dict) -> dict:
         elif isinstance(title, dict) and isinstance(title.get("text"), str):
             part["title"] = {**title, "text": title_lines(title["text"])}
     out["config"] = {**out.get("config", {}), "legend": {**out.get("config", {}).get("legend", {}), "columns": 1}}
-    lines = max((len(t["text"]) for t in [out.get("title")] if isinstance(t, dict) and isinstance(t.get("text"), list)), default=1)
-    if lines > 1:
-        # Vega lays a title out as one line when a chart is sized to fit its container: the padding
-        # keeps the other lines from being drawn above the chart, over what precedes it.
-        out["padding"] = {"top": 5 + 20 * (lines - 1), "left": 5, "right": 5, "bottom": 5}
+    # Fit the container's width only. Streamlit's default for a chart as wide as its container is
+    # "fit" in both directions, which squeezes the title's lines, the axes and a stacked legend into
+    # the chart's height: a trend's plot was left about 20 px tall (the lines flat, one tick on the
+    # axis). With "fit-x" the plot keeps its height and the title, axes and legend are added to it.
+    out["autosize"] = {"type": "fit-x", "contains": "padding"}
     return out

@@ -333,14 +333,28 @@ def derived(kind: str, source, make):
 
 
 def _arrow_datasets(spec: dict) -> dict:
-    """The spec with each named dataset as Arrow bytes, as Streamlit would encode it on every run
-    (vega_charts._marshall_chart_data passes bytes through unchanged): encoded once per chart."""
-    from streamlit import dataframe_util
-
+    """The spec with each named dataset as Arrow bytes, which Streamlit passes through unchanged
+    (vega_charts._marshall_chart_data) instead of encoding the records on every run: encoded once
+    per chart, straight from the records (a pandas round trip cost more than the rest of a run)."""
     if not spec.get("datasets"):
         return spec
-    return {**spec, "datasets": {name: values if isinstance(values, bytes) else dataframe_util.convert_anything_to_arrow_bytes(values)
+    return {**spec, "datasets": {name: values if isinstance(values, bytes) else _records_to_arrow(values)
                                  for name, values in spec["datasets"].items()}}
+
+
+def _records_to_arrow(records: list[dict]) -> bytes:
+    import pyarrow as pa
+
+    try:
+        table = pa.Table.from_pylist(records)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):  # mixed types in a column: Streamlit's own fixes
+        from streamlit import dataframe_util
+
+        return dataframe_util.convert_anything_to_arrow_bytes(records)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, table.schema) as writer:
+        writer.write_table(table)
+    return sink.getvalue().to_pybytes()
 
 
 def chart(figure: views.Chart, **kwargs):
@@ -366,7 +380,26 @@ def table(frame: pd.DataFrame, compact_key: str | None = None, people: display.P
                          help="Adds the number of providers at each grade."):
             shown = people.key
     config = {c: st.column_config.Column(label, help=text) for c, (label, text) in people.columns.items() if c in shown.columns}
-    st.dataframe(shown, hide_index=True, width="stretch", column_config=config, **kwargs)
+    st.dataframe(derived("arrow", shown, _arrow_table), hide_index=True, width="stretch", column_config=config, **kwargs)
+
+
+def _arrow_table(frame: pd.DataFrame):
+    """The Arrow table st.dataframe would make of a frame on every run (Streamlit's own
+    conversion, with its type fixes), made once per shared table: an Arrow table is sent as is."""
+    from streamlit import dataframe_util
+
+    return dataframe_util.convert_pandas_df_to_arrow_table(frame)
+
+
+@shared(8)
+def la_options(published: str) -> tuple[dict[str, str], str | None]:
+    """The LA select's choices (current authorities, then former ones, by name) and its default."""
+    lookup = store().la_lookup()
+    current, former = lookup[lookup["is_current"]], lookup[~lookup["is_current"]]
+    options = dict(zip(current["new_la_code"], current["la_name"]))
+    options |= {c: f"{n} (former authority, code {c})" for c, n in zip(former["new_la_code"], former["la_name"])}
+    default = "E08000035" if "E08000035" in options else next(iter(options), None)  # Leeds: a large, typical LA
+    return dict(sorted(options.items(), key=lambda kv: kv[1])), default
 
 
 def release_options(releases: list[Release]) -> dict[str, str]:

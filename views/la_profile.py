@@ -6,15 +6,11 @@ from outcomes.fields import TYPES
 
 st.title("Local authority profile")
 store = web.store()
-lookup = web.query("la_lookup")
-if lookup.empty or not store.releases:
+options, default = web.la_options(web.published_key())
+if not options or not store.releases:
     web.no_data("local authority figures")
     st.stop()
-current, former = lookup[lookup["is_current"]], lookup[~lookup["is_current"]]
-options = dict(zip(current["new_la_code"], current["la_name"]))
-options |= {c: f"{n} (former authority, code {c})" for c, n in zip(former["new_la_code"], former["la_name"])}
-default = "E08000035" if "E08000035" in options else next(iter(options))
-code = web.choose("Local authority (type to search)", "la", dict(sorted(options.items(), key=lambda kv: kv[1])), default,
+code = web.choose("Local authority (type to search)", "la", options, default,
                   help="Current upper-tier local authorities; former ones (such as Cumbria) lead to their successors.")
 profile = web.la_profile(code, web.published_key())
 

@@ -112,6 +112,17 @@ def test_download_is_the_table_on_screen(open_page, tmp_path):
     assert "Leeds" in raw.decode("utf-8-sig")
 
 
+def test_a_trend_keeps_its_plot_height(open_page):
+    """A trend's plot is 360 px tall, with its title, axes and legend added around it. Sized to
+    'fit' its box instead, the plot was squeezed to about 20 px: flat lines, one tick on the axis."""
+    page = open_page("local-authority?la=E08000025")
+    # Vega describes each axis for screen readers: a trend's x axis is a time scale.
+    trend = page.locator("[data-testid=stVegaLiteChart]:has([aria-label*='time scale'])").first
+    expect(trend).to_be_visible()
+    height = trend.bounding_box()["height"]
+    assert height > 450, f"the trend chart is {height:.0f} px tall in all: its plot is squeezed"
+
+
 def test_map_draws_filled_shapes_and_a_click_target(open_page):
     page = open_page("map?type=la_childrens_services&measure=judgement")
     chart = page.locator("[data-testid=stVegaLiteChart]").first
