@@ -77,6 +77,14 @@ def page_results(store, boundary_urls: dict[str, str], las: list[str] | None = N
     for release in [r for r in (store.latest(t) for t in TYPES) if r is not None]:
         for subtype in [None] + [s for s, _ in store.subtypes(release.id)]:
             yield ("provider_type_view", release.id, subtype), views.provider_type_view(store, release, subtype)
+        # The tables of its provider types page (all subtypes), which the map page shares.
+        tables = [(("export_frames", release.id, level, None, None, None),
+                   downloads.export_frames(store, release, level, None, None, None, every_subtype=False))
+                  for level in ("national", "regional", "local_authority")[:3 if TYPES[release.provider_type].has_geography else 1]]
+        tables.append((("trend_frames", release.id, None, None, None), downloads.trend_frames(store, release, None, None, None)))
+        for key, frames in tables:
+            yield key, frames
+            yield ("people", *key), display.people_table(frames[0])
         if not TYPES[release.provider_type].has_geography or "la" not in boundary_urls:
             continue
         # The map page's default, and each region's map on the LA profiles (see web.map_view).
