@@ -6,7 +6,7 @@ its meaning instead of a blank. Columns that only a machine needs (codes, time i
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -98,6 +98,13 @@ class PeopleTable:
     whole: pd.DataFrame
     key: pd.DataFrame | None
     columns: dict[str, tuple[str, str]]  # column -> (heading, help)
+    arrow: dict[str, object] = field(default_factory=dict)  # "whole"/"key" -> the same as an Arrow table
+
+    def shown(self, compact: bool) -> tuple[pd.DataFrame, object | None]:
+        """The frame shown (key columns when `compact` and there are fewer), and its Arrow table
+        when made ahead (what a page sends; None: the page converts it)."""
+        part = "key" if compact and self.key is not None else "whole"
+        return getattr(self, part), self.arrow.get(part)
 
 
 def people_table(frame: pd.DataFrame) -> PeopleTable:
@@ -106,6 +113,20 @@ def people_table(frame: pd.DataFrame) -> PeopleTable:
         return PeopleTable(frame, None, {c: (FIELDS[c].label, FIELDS[c].description) for c in frame.columns if c in FIELDS})
     people = for_people(frame)
     key = compact(people)
+    key = key if len(key.columns) < len(people.columns) else None
     help_by_label = {FIELDS[c].label: FIELDS[c].description for c in frame.columns if c in FIELDS}
-    return PeopleTable(people, key if len(key.columns) < len(people.columns) else None,
-                       {c: (c, h) for c, h in help_by_label.items() if c in people.columns})
+    return PeopleTable(people, key, {c: (c, h) for c, h in help_by_label.items() if c in people.columns},
+                       {name: table for name, table in (("whole", _arrow(people)), ("key", _arrow(key))) if table is not None})
+
+
+def _arrow(frame: pd.DataFrame | None):
+    """A people table as Arrow, made once (a page sends Arrow; converting is most of a table's
+    cost on a page run); None when a column does not convert as it is (the page converts it then)."""
+    import pyarrow as pa
+
+    if frame is None:
+        return None
+    try:
+        return pa.Table.from_pandas(frame, preserve_index=False)
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        return None

@@ -374,13 +374,12 @@ def table(frame: pd.DataFrame, compact_key: str | None = None, people: display.P
     shares: what fits a phone, and what answers most readers on any screen) with a "Show all
     columns" toggle for the counts by grade; the download always holds every column."""
     people = people or derived("people", frame, display.people_table)
-    shown = people.whole
-    if people.key is not None and compact_key is not None:
-        if not st.toggle("Show all columns", key=f"all_columns_{compact_key}",
-                         help="Adds the number of providers at each grade."):
-            shown = people.key
+    compact = people.key is not None and compact_key is not None and not st.toggle(
+        "Show all columns", key=f"all_columns_{compact_key}", help="Adds the number of providers at each grade.")
+    shown, arrow = people.shown(compact)
     config = {c: st.column_config.Column(label, help=text) for c, (label, text) in people.columns.items() if c in shown.columns}
-    st.dataframe(derived("arrow", shown, _arrow_table), hide_index=True, width="stretch", column_config=config, **kwargs)
+    st.dataframe(arrow if arrow is not None else derived("arrow", shown, _arrow_table), hide_index=True, width="stretch",
+                 column_config=config, **kwargs)
 
 
 def _arrow_table(frame: pd.DataFrame):
