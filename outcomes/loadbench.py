@@ -402,8 +402,12 @@ def run_steps(url: str, steps: list[Step], cookie: str | None = None,
 
 
 def warm_up(urls: list[str], las: dict[str, str], seed: int = 1) -> None:
-    """One journey on each server at once, so a benchmark does not time the first page loads."""
+    """One journey on each server at once, and the pages it leaves out (schools' provider types,
+    data, methodology): a new process's first readers then meet warm pages (make serve, the pod's
+    postStart hook, and the benchmark before it times the load)."""
+    rest = [step("provider-types", "type=state_funded_school"), step("data"), step("methodology")]
+
     async def main() -> None:
-        await asyncio.gather(*(walk(u, n, journey(las, random.Random(seed + n)), [], lambda: None)
+        await asyncio.gather(*(walk(u, n, journey(las, random.Random(seed + n)) + rest, [], lambda: None)
                                for n, u in enumerate(urls)))
     _run(main())

@@ -328,7 +328,8 @@ def derived(kind: str, source, make):
     if hit is not None and hit[0]() is source:
         return hit[1]
     value = make(source)
-    _derived[key] = (weakref.ref(source, lambda _, key=key: _derived.pop(key, None)), value)
+    # The callback holds the dict itself: at interpreter exit the module's globals are gone first.
+    _derived[key] = (weakref.ref(source, lambda _, key=key, memo=_derived: memo.pop(key, None)), value)
     return value
 
 
