@@ -41,7 +41,19 @@ def _store(data_dir: str, published_ids: str, preview: frozenset[str] = frozense
     # (never for a preview store: embargoed files must not reach the public folder).
     if not preview:
         threading.Thread(target=_sync_release_files, args=(Path(data_dir),), name="publish-files", daemon=True).start()
-    return Store(preview=preview)
+    store = Store(preview=preview)
+    _freeze_the_heap()
+    return store
+
+
+def _freeze_the_heap() -> None:
+    """Move every object alive now (modules, the store's tables, results made at build) out of
+    the garbage collector's reach. Python still collects on its own (Streamlit's collection after
+    each run is off, see .streamlit/config.toml), and a full collection walked this whole heap:
+    100 ms and more under the GIL, at random, for whichever reader's run set it off."""
+    import gc
+
+    gc.freeze()
 
 
 def _sync_release_files(data_dir: Path) -> None:
@@ -116,7 +128,9 @@ def boundary_urls() -> dict[str, str]:
 def _made_at_build(data_dir: str, published: str) -> dict[tuple, bytes]:
     from outcomes import prebuilt
 
-    return prebuilt.load(Path(data_dir), published)
+    made = prebuilt.load(Path(data_dir), published)
+    _freeze_the_heap()
+    return made
 
 
 def made_at_build(published: str, *key):
