@@ -386,7 +386,9 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
     reg = grade_table(store, release, "regional", subtype)
     by_region = None
     if not reg.empty:
-        shown = [g for g in reg.columns if g in GRADE_LABELS and reg[g].sum() > 0] + (["not_yet_graded"] if reg["not_yet_graded"].sum() else [])
+        # Graded outcomes in scale order, then those not yet graded (once: it is a grade label too).
+        shown = [g for g in reg.columns if g in GRADE_LABELS and g != "not_yet_graded" and reg[g].sum() > 0] + \
+            (["not_yet_graded"] if reg["not_yet_graded"].sum() else [])
         key = "pct_good_or_outstanding" if "pct_good_or_outstanding" in reg else "pct_inadequate"
         reg = reg.sort_values(key, ascending=False)
         rdesc = f"Stacked bar chart of the share of {what} at each grade in each English region, highest share good or outstanding first."
