@@ -187,7 +187,12 @@ def map_view(release_id: str, subtype: str | None, measure: str, level: str, reg
     shown = _map_view(release_id, subtype, measure, level, region, published)
     if shown is None:
         return None
-    spec = json.loads(json.dumps(shown.chart.spec).replace(HIGHLIGHT, highlight or ""))
+    # The region's data, encoded once for the region (see chart()), is shared by every LA's copy:
+    # only the rest of the spec, where the outline rule is, is copied with the LA's code in it.
+    encoded = derived("chart", shown.chart, lambda f: _arrow_datasets(f.spec))
+    spec = json.loads(json.dumps({k: v for k, v in encoded.items() if k != "datasets"}).replace(HIGHLIGHT, highlight or ""))
+    if "datasets" in encoded:
+        spec["datasets"] = encoded["datasets"]
     return dataclasses.replace(shown, chart=views.Chart(spec, shown.chart.description))
 
 
