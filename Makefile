@@ -57,4 +57,4 @@ bench: data nginx
 	$(PY) -m outcomes bench
 
 clean:
-	rm -rf data/releases data/lookups data/qa geo/*.geojson static/releases .pytest_cache
+	rm -rf data/releases data/lookups data/qa data/serving geo/*.geojson static/releases static/geo .pytest_cache
