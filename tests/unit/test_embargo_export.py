@@ -69,15 +69,22 @@ sources = [ {{ path = "csc/{f.name}", sha256 = "{hashlib.sha256(f.read_bytes()).
     return {"OUTCOMES_SOURCE": str(src), "OUTCOMES_DATA": str(root / "data"), "OUTCOMES_CATALOGUE": str(root / "releases.toml")}
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory) -> dict[str, str]:
-    """Both tiny releases built (the build ignores the embargo; publication is the store's job)."""
-    env = _write_site(tmp_path_factory.mktemp("embargo"))
+def built_site(root: Path) -> dict[str, str]:
+    """The tiny site written into root and both releases built with its settings (set only while
+    building); returns the settings for the test to apply."""
+    env = _write_site(root)
     with pytest.MonkeyPatch.context() as mp:
         for k, v in env.items():
             mp.setenv(k, v)
         results = build.build_all()
     assert all(r.ok for r in results)
+    return env
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory) -> dict[str, str]:
+    """Both tiny releases built (the build ignores the embargo; publication is the store's job)."""
+    env = built_site(tmp_path_factory.mktemp("embargo"))
     assert not Path(env["OUTCOMES_DATA"]).resolve().is_relative_to((PROJECT / "data").resolve())
     return env
 

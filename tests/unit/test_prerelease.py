@@ -14,12 +14,12 @@ import threading
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import build, prerelease, release_pages, settings
+from outcomes import prerelease, release_pages, settings
 from outcomes.releases import load_catalogue, visible
 from outcomes.store import Store
 from tests.app.test_pages import run  # one page (switch_page runs the page file alone: app.py's banner is tested via entry())
 from tests.app.test_pages import text_of as text
-from tests.unit.test_embargo_export import RELEASE_DAY, _write_site
+from tests.unit.test_embargo_export import RELEASE_DAY, built_site
 
 TOKEN, OTHER = "correct horse battery staple", "not the token"
 TOKENS = f"Ann Analyst={prerelease.hash_token(TOKEN)},Press Office={prerelease.hash_token('press-2024')}"
@@ -31,12 +31,7 @@ TITLE_2024 = "Tiny providers as at 31 March 2024"
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory) -> dict[str, str]:
-    env = _write_site(tmp_path_factory.mktemp("prerelease"))
-    with pytest.MonkeyPatch.context() as mp:
-        for k, v in env.items():
-            mp.setenv(k, v)
-        assert all(r.ok for r in build.build_all())
-    return env
+    return built_site(tmp_path_factory.mktemp("prerelease"))
 
 
 @pytest.fixture
