@@ -19,7 +19,7 @@ from pathlib import Path
 import pandas as pd
 import streamlit as st
 
-from outcomes import display, downloads, release_pages, settings, summaries, tables, views
+from outcomes import display, downloads, release_pages, settings, summaries, views
 from outcomes.releases import Release
 from outcomes.store import Store
 
@@ -189,18 +189,11 @@ def map_view(release_id: str, subtype: str | None, measure: str, level: str, reg
         return None
     # The region's data, encoded once for the region (see chart()), is shared by every LA's copy:
     # only the rest of the spec, where the outline rule is, is copied with the LA's code in it.
-    encoded = derived("chart", shown.chart, lambda f: _arrow_datasets(f.spec))
+    encoded = _encoded(shown.chart)
     spec = json.loads(json.dumps({k: v for k, v in encoded.items() if k != "datasets"}).replace(HIGHLIGHT, highlight or ""))
     if "datasets" in encoded:
         spec["datasets"] = encoded["datasets"]
     return dataclasses.replace(shown, chart=views.Chart(spec, shown.chart.description))
-
-
-@_per_audience
-@shared(512)
-def grade_table(release_id: str, level: str, subtype: str | None, region: str | None = None, la: str | None = None, audience: str = "") -> pd.DataFrame:
-    s = store()
-    return tables.grade_table(s, s.release(release_id), level, subtype, region, la)
 
 
 @_per_audience
@@ -211,13 +204,6 @@ def export_frames(release_id: str, level: str, subtype: str | None, region: str 
         return made
     s = store()
     return downloads.export_frames(s, s.release(release_id), level, subtype, region, la, every_subtype=False)
-
-
-@_per_audience
-@shared(256)
-def trend(release_id: str, subtype: str | None, la: str | None = None, region: str | None = None, audience: str = "") -> pd.DataFrame:
-    s = store()
-    return summaries.trend(s, s.release(release_id), subtype, la, region)
 
 
 @_per_audience
@@ -362,6 +348,11 @@ def _arrow_datasets(spec: dict) -> dict:
                                  for name, values in spec["datasets"].items()}}
 
 
+def _encoded(figure: views.Chart) -> dict:
+    """A chart's spec with its data as Arrow, made once per chart (kept while the chart lives)."""
+    return derived("chart", figure, lambda f: _arrow_datasets(f.spec))
+
+
 def _records_to_arrow(records: list[dict]) -> bytes:
     import pyarrow as pa
 
@@ -380,8 +371,7 @@ def _records_to_arrow(records: list[dict]) -> bytes:
 def chart(figure: views.Chart, **kwargs):
     """Draw a chart spec (built once per input, see outcomes.views) with its one-sentence
     description beneath it (the spec's own `description` is its accessible name)."""
-    spec = derived("chart", figure, lambda f: _arrow_datasets(f.spec))
-    event = st.vega_lite_chart(spec=spec, width="stretch", **kwargs)
+    event = st.vega_lite_chart(spec=_encoded(figure), width="stretch", **kwargs)
     st.caption(figure.description)
     return event
 
