@@ -18,7 +18,6 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
-import os
 import pickle
 from pathlib import Path
 from typing import Callable, Iterable
@@ -68,7 +67,7 @@ def page_results(store, boundary_urls: dict[str, str], las: list[str] | None = N
                  progress: Callable[[list], Iterable] = lambda it: it) -> Iterable[tuple[tuple, object]]:
     """(key, result) of each page result made ahead, keyed as outcomes.web looks them up.
     `las` limits the LA profiles made (tests); `progress` wraps the LAs, the long part."""
-    from outcomes import display, downloads, mapping, views
+    from outcomes import downloads, mapping, views
     from outcomes.fields import TYPES
     from outcomes.geography import REGIONS
 
@@ -78,13 +77,10 @@ def page_results(store, boundary_urls: dict[str, str], las: list[str] | None = N
         for subtype in [None] + [s for s, _ in store.subtypes(release.id)]:
             yield ("provider_type_view", release.id, subtype), views.provider_type_view(store, release, subtype)
         # The tables of its provider types page (all subtypes), which the map page shares.
-        tables = [(("export_frames", release.id, level, None, None, None),
-                   downloads.export_frames(store, release, level, None, None, None, every_subtype=False))
-                  for level in ("national", "regional", "local_authority")[:3 if TYPES[release.provider_type].has_geography else 1]]
-        tables.append((("trend_frames", release.id, None, None, None), downloads.trend_frames(store, release, None, None, None)))
-        for key, frames in tables:
-            yield key, frames
-            yield ("people", *key), display.people_table(frames[0])
+        for level in ("national", "regional", "local_authority")[:3 if TYPES[release.provider_type].has_geography else 1]:
+            yield from _with_people(("export_frames", release.id, level, None, None, None),
+                                    downloads.export_frames(store, release, level, None, None, None, every_subtype=False))
+        yield from _with_people(("trend_frames", release.id, None, None, None), downloads.trend_frames(store, release, None, None, None))
         if not TYPES[release.provider_type].has_geography or "la" not in boundary_urls:
             continue
         # The map page's default, and each region's map on the LA profiles (see web.map_view).
@@ -103,14 +99,19 @@ def page_results(store, boundary_urls: dict[str, str], las: list[str] | None = N
                 continue  # no table or trend beside it (web: views/la_profile.py)
             # The table and the trend's table beside the charts, and their people form (display).
             r, subtype, la = block.release, block.subtype, block.la_code
-            tables = [(("export_frames", r.id, "local_authority", subtype, None, la),
-                       downloads.export_frames(store, r, "local_authority", subtype, None, la, every_subtype=False))]
+            yield from _with_people(("export_frames", r.id, "local_authority", subtype, None, la),
+                                    downloads.export_frames(store, r, "local_authority", subtype, None, la, every_subtype=False))
             if block.trend is not None:
-                tables.append((("trend_frames", r.id, subtype, la, profile.region_code),
-                               downloads.trend_frames(store, r, subtype, la, profile.region_code)))
-            for key, frames in tables:
-                yield key, frames
-                yield ("people", *key), display.people_table(frames[0])
+                yield from _with_people(("trend_frames", r.id, subtype, la, profile.region_code),
+                                        downloads.trend_frames(store, r, subtype, la, profile.region_code))
+
+
+def _with_people(key: tuple, frames: tuple) -> Iterable[tuple[tuple, object]]:
+    """A table's (shown, metadata) frames, and the people form of the shown one (web.people_table)."""
+    from outcomes import display
+
+    yield key, frames
+    yield ("people", *key), display.people_table(frames[0])
 
 
 def build(data_dir: Path | None = None, now: dt.datetime | None = None, catalogue: list[Release] | None = None,
@@ -118,6 +119,7 @@ def build(data_dir: Path | None = None, now: dt.datetime | None = None, catalogu
           las: list[str] | None = None) -> list[Path]:
     """Write the page results of every public set from now on; remove files of other sets.
     `las` limits the LA profiles made (tests)."""
+    from outcomes.publishing import _write as write_atomically
     from outcomes.store import Store
 
     data_dir = Path(data_dir or settings.data_dir())
@@ -130,10 +132,9 @@ def build(data_dir: Path | None = None, now: dt.datetime | None = None, catalogu
         items = {k: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)
                  for k, v in page_results(store, boundary_urls or {}, las, progress)}
         target = file_for(data_dir, key, stamp)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(f".tmp{os.getpid()}")
-        tmp.write_bytes(pickle.dumps({"key": key, "stamp": stamp, "from": when, "items": items}, protocol=pickle.HIGHEST_PROTOCOL))
-        os.replace(tmp, target)  # readers see the whole file or none
+        # Atomically: a server reading it sees the whole file or none.
+        write_atomically(target, pickle.dumps({"key": key, "stamp": stamp, "from": when, "items": items},
+                                              protocol=pickle.HIGHEST_PROTOCOL))
         written.append(target)
     for old in (data_dir / FOLDER).glob("*.pickle"):
         if old not in written:
@@ -144,11 +145,11 @@ def build(data_dir: Path | None = None, now: dt.datetime | None = None, catalogu
 def load(data_dir: Path, key: str) -> dict[tuple, bytes]:
     """The made page results of a public set (each pickled; unpickle on use), or {} when none
     were made for it by this code."""
-    path = file_for(data_dir, key)
+    stamp = code_stamp()
     try:
-        content = pickle.loads(path.read_bytes())
+        content = pickle.loads(file_for(data_dir, key, stamp).read_bytes())
     except (OSError, pickle.UnpicklingError, EOFError, AttributeError, ImportError):
         return {}
-    if content.get("key") != key or content.get("stamp") != code_stamp():
+    if content.get("key") != key or content.get("stamp") != stamp:
         return {}
     return content["items"]
