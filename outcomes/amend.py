@@ -89,10 +89,10 @@ def amend(release_id: str, reason: str, source_dir: Path | None = None, data_dir
     old_text = path.read_text(encoding="utf-8")
     kept = keep_version(release, data_dir)
     new_text, version = repin(old_text, release_id, hashes, reason.strip(), today or settings.now().date())
-    _write(path, new_text)
+    settings.write_atomically(path, new_text.encode("utf-8"))
     results = build.build_all(source_dir, data_dir, only=[release_id], progress=progress)
     if not all(r.ok for r in results):
-        _write(path, old_text)  # the old version stays the published one
+        settings.write_atomically(path, old_text.encode("utf-8"))  # the old version stays the published one
         if kept is not None:
             shutil.rmtree(kept, ignore_errors=True)
         from outcomes import quality
@@ -102,8 +102,3 @@ def amend(release_id: str, reason: str, source_dir: Path | None = None, data_dir
     log.info("amended %s to version %d (%s); version %d kept at %s", release_id, version, reason, release.version, kept)
     return next(r for r in load_catalogue(path) if r.id == release_id)
 
-
-def _write(path: Path, text: str) -> None:
-    tmp = path.with_name(f".{path.name}.tmp{os.getpid()}")
-    tmp.write_text(text, encoding="utf-8")
-    os.replace(tmp, path)

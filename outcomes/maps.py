@@ -125,7 +125,6 @@ def publish_boundaries(static_dir: Path, *, directory: Path | None = None) -> di
     content-named JSON, and return level -> URL path. Idempotent and safe when several processes
     start at once (write to a temporary file, then rename)."""
     import hashlib
-    import os
 
     urls = {}
     for lvl in LEVELS:
@@ -134,10 +133,7 @@ def publish_boundaries(static_dir: Path, *, directory: Path | None = None) -> di
         name = f"{lvl}-{hashlib.sha256(text.encode()).hexdigest()[:12]}.json"
         target = Path(static_dir) / "geo" / name
         if not target.exists():
-            target.parent.mkdir(parents=True, exist_ok=True)
-            tmp = target.with_suffix(f".tmp{os.getpid()}")
-            tmp.write_text(text, encoding="utf-8")
-            os.replace(tmp, target)
+            settings.write_atomically(target, text.encode("utf-8"))
         urls[lvl] = f"/{STATIC_URL}/geo/{name}"
     return urls
 

@@ -119,7 +119,6 @@ def build(data_dir: Path | None = None, now: dt.datetime | None = None, catalogu
           las: list[str] | None = None) -> list[Path]:
     """Write the page results of every public set from now on; remove files of other sets.
     `las` limits the LA profiles made (tests)."""
-    from outcomes.publishing import _write as write_atomically
     from outcomes.store import Store
 
     data_dir = Path(data_dir or settings.data_dir())
@@ -133,7 +132,7 @@ def build(data_dir: Path | None = None, now: dt.datetime | None = None, catalogu
                  for k, v in page_results(store, boundary_urls or {}, las, progress)}
         target = file_for(data_dir, key, stamp)
         # Atomically: a server reading it sees the whole file or none.
-        write_atomically(target, pickle.dumps({"key": key, "stamp": stamp, "from": when, "items": items},
+        settings.write_atomically(target, pickle.dumps({"key": key, "stamp": stamp, "from": when, "items": items},
                                               protocol=pickle.HIGHEST_PROTOCOL))
         written.append(target)
     for old in (data_dir / FOLDER).glob("*.pickle"):

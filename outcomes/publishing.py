@@ -21,7 +21,6 @@ import hashlib
 import json
 import os
 import shutil
-import tempfile
 from pathlib import Path
 
 from outcomes import bundles, settings
@@ -53,22 +52,6 @@ def zip_url(release: Release) -> str:
 def folder_of(release: Release) -> str:
     """A release version's folder, relative to static/releases/."""
     return f"{release.id}/v{release.version}"
-
-
-def _write(path: Path, content: bytes) -> None:
-    """Write atomically (temp file, then os.replace); skip when the bytes are already there."""
-    if path.exists() and path.stat().st_size == len(content) and path.read_bytes() == content:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
 
 
 def _source_stamp(data_dir: Path, release: Release) -> str:
@@ -157,7 +140,7 @@ def _publish(now, data_dir: Path, root: Path, catalogue, progress) -> Path:
         progress(f"publishing {release.id} v{release.version}")
         files = published_files(store(), release)
         for name, content in files.items():
-            _write(folder / name, content)
+            settings.write_atomically(folder / name, content)
         entries.append({
             "id": release.id, "title": release.title, "version": release.version,
             "provider_type": release.provider_type, "as_at": release.as_at.isoformat(),
@@ -170,7 +153,7 @@ def _publish(now, data_dir: Path, root: Path, catalogue, progress) -> Path:
     index = {"about": "Ofsted inspection outcomes: every published release and its files. Each file's url is "
                       "relative to the site; fetch it with curl.",
              "releases": entries}
-    _write(root / INDEX, (json.dumps(index, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    settings.write_atomically(root / INDEX, (json.dumps(index, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
     return root / INDEX
 
 

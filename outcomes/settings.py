@@ -69,3 +69,22 @@ def version_dir(data: Path, release_id: str, version: int) -> Path:
 def serving_dir(data: Path) -> Path:
     """The precomputed tables every page reads (outcomes.serving writes them)."""
     return Path(data) / "serving"
+
+
+def write_atomically(path: Path, content: bytes) -> None:
+    """Write a file so a reader (another server process) sees the old bytes or the new, never
+    part: a temp file beside it, then os.replace. Nothing is written when the bytes are already there."""
+    import tempfile
+
+    if path.exists() and path.stat().st_size == len(content) and path.read_bytes() == content:
+        return
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as f:
+            f.write(content)
+        os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
