@@ -28,7 +28,7 @@ run: data
 # N streamlit processes on ports 8601.. behind nginx on PORT (sticky sessions, websocket upgrade).
 N ?= 4
 serve: data nginx
-	$(PY) -m outcomes.serve --processes $(N) --port $(PORT)
+	$(PY) -m outcomes.ops.serve --processes $(N) --port $(PORT)
 
 # Debian's Chromium for the browser tests (Playwright cannot download its own browser here).
 browser:

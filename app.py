@@ -9,8 +9,9 @@ import logging
 
 import streamlit as st
 
-from outcomes import web
+from outcomes.domain.wording import FOOTER
 from outcomes.errors import error_id, page_failure_message
+from outcomes.web.preview import preview_banner
 
 SITE = "Ofsted inspection outcomes in England"
 PAGES = [
@@ -36,7 +37,7 @@ st.html("<style>[data-testid=stMultiSelect] input{min-width:24px;min-height:24px
 # end. st.stop, st.rerun and st.switch_page raise ScriptControlException, a BaseException
 # (streamlit/runtime/scriptrunner_utils/exceptions.py), so they pass through untouched.
 try:
-    web.preview_banner(page.title)  # pre-release readers only: the banner, and the view logged
+    preview_banner(page.title)  # pre-release readers only: the banner, and the view logged
     page.run()
 except Exception:
     ident = error_id()
@@ -46,10 +47,4 @@ except Exception:
 
 st.divider()
 # Plain text, not st.caption: links in caption grey fall below 4.5:1 contrast.
-st.markdown(
-    "Source: Ofsted inspection outcomes, compiled from Ofsted's published files (see Methodology for each release). "
-    "Contains public sector information licensed under the "
-    "[Open Government Licence v3.0](https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/). "
-    "Boundaries: Source: Office for National Statistics licensed under the Open Government Licence v.3.0. "
-    "Contains OS data © Crown copyright and database right 2023."
-)
+st.markdown(FOOTER)

@@ -19,25 +19,25 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
 import sys
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import geopandas as gpd
 import numpy as np
+import pandas as pd
 import shapely
 
-from outcomes import settings
-from outcomes.geography import PREDECESSORS, REGIONS, load_register
+from outcomes import atomic, settings
+from outcomes.domain import boundaries
+from outcomes.domain.geography import PREDECESSORS, REGIONS, load_register
 
 LA_FILE = "ofsted_eyda_boundaries/geo_utla.json"
 REGION_FILE = "dfe_ees_regions/REG - Regions England BUC 202212.geojson"
 
-LA_CURRENT = "la_current.geojson"
-LA_FORMER = "la_former.geojson"
-REGIONS_OUT = "regions.geojson"
+LA_CURRENT = boundaries.LA_CURRENT
+LA_FORMER = boundaries.LA_FORMER
+REGIONS_OUT = boundaries.REGIONS_FILE
 
 # The boundary file is on 2023 codes; the LA lookup (and releases from April 2024) use the 2024
 # codes of Barnsley and Sheffield. The 2024 boundary change between them was a few streets, far
@@ -47,7 +47,7 @@ RECODE = {"E08000016": "E08000038", "E08000019": "E08000039"}
 # Former LAs drawn as the union of current shapes: every predecessor except Bournemouth, Poole and
 # the pre-2019 Dorset County. Those three cannot be drawn from 2023 shapes: BCP also took
 # Christchurch from Dorset County, so neither Bournemouth, Poole nor Dorset County is a union of
-# current areas (outcomes.maps draws them approximately, as BCP and Dorset Council, with a note).
+# current areas (outcomes.domain.boundaries draws them approximately, as BCP and Dorset Council, with a note).
 NOT_DRAWABLE = {"E06000028", "E06000029", "E10000009"}
 FORMER = {p.ons_code: p for p in PREDECESSORS if p.ons_code not in NOT_DRAWABLE}
 
@@ -134,21 +134,9 @@ def _feature(props: dict, geom, decimals: int) -> dict:
 
 
 def _write_atomic(path: Path, features: list[dict], name: str) -> int:
-    """Write a FeatureCollection to a temporary file beside `path`, then replace `path` with it."""
+    """Write a FeatureCollection with the atomic writer (a running site reads the old file or the new)."""
     doc = {"type": "FeatureCollection", "name": name, "features": features}
-    text = json.dumps(doc, separators=(",", ":"), ensure_ascii=False)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8") as f:
-            f.write(text)
-            f.flush()
-            os.fsync(f.fileno())
-        os.chmod(tmp, 0o644)  # mkstemp makes it private; the server may run as another user
-        os.replace(tmp, path)
-    except BaseException:
-        Path(tmp).unlink(missing_ok=True)
-        raise
+    atomic.write_bytes(path, json.dumps(doc, separators=(",", ":"), ensure_ascii=False).encode("utf-8"))
     return path.stat().st_size
 
 
@@ -236,20 +224,16 @@ def build(source: Path | None = None, out: Path | None = None, *, tolerance: flo
 
 def check_releases(data_dir: Path, geo_dir: Path) -> int:
     """Every LA of every built release must have exactly one shape to be drawn on."""
-    import pandas as pd
-
-    from outcomes import maps
-
     checked = 0
     for providers in sorted(Path(data_dir).glob("releases/*/providers.parquet")):
         codes = pd.read_parquet(providers, columns=["new_la_code", "la_name"]).dropna().drop_duplicates()
         for code, name in codes.itertuples(index=False):
             try:
-                shape = maps.shape_code_for(code, directory=geo_dir)
-                maps.load_shapes("la", [shape], directory=geo_dir)
-            except maps.MissingShape:
+                shape = boundaries.shape_code_for(code, directory=geo_dir)
+                boundaries.load_shapes("la", [shape], directory=geo_dir)
+            except boundaries.MissingShape:
                 raise GeoBuildError(f"release {providers.parent.name}: {name} ({code}) has no boundary to be drawn on; "
-                                    "add its shape to geo/build.py or its successor to outcomes/maps.APPROXIMATE") from None
+                                    "add its shape to geo/build.py or its successor to outcomes/domain/boundaries.APPROXIMATE") from None
         checked += 1
     return checked
 

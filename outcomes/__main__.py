@@ -1,3 +1,3 @@
-from outcomes.cli import app
+from outcomes.ops.cli import app
 
 app(prog_name="python -m outcomes")

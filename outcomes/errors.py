@@ -1,7 +1,7 @@
 """One family of errors a user can act on, and the plain words the site shows when a page fails.
 
 Every error here names where the problem is (file, row, column) and says how to fix it. The
-command line catches `OutcomesError` once (outcomes/cli.py) and exits 2; anything else is a bug
+command line catches `OutcomesError` once (outcomes/ops/cli.py) and exits 2; anything else is a bug
 and keeps its traceback. The site's error boundary (app.py) logs an unexpected error with a short
 id and shows `page_failure_message` instead of Streamlit's own box.
 """

@@ -4,6 +4,8 @@ OUTCOMES_SOURCE  folder of published release files (default ../shared/data/raw b
 OUTCOMES_DATA    folder of built data (default data/ in the checkout)
 OUTCOMES_NOW     the clock, an ISO date-time; nothing published after it is visible anywhere
 OUTCOMES_MAX_SOURCE_MB  largest release file the build will read (default 100; the largest real one is under 4 MB)
+OUTCOMES_STATIC  folder served at /app/static (release files, boundaries; default static/)
+OUTCOMES_GEO     built boundaries (default geo/)
 """
 from __future__ import annotations
 
@@ -30,6 +32,12 @@ def catalogue_path() -> Path:
     """The release catalogue is committed with the code; a test may point at its own."""
     env = os.environ.get("OUTCOMES_CATALOGUE")
     return Path(env) if env else PROJECT_ROOT / "data" / "releases.toml"
+
+
+def static_dir() -> Path:
+    """The folder Streamlit serves at /app/static/ (static/ beside app.py); OUTCOMES_STATIC points elsewhere."""
+    env = os.environ.get("OUTCOMES_STATIC")
+    return Path(env) if env else PROJECT_ROOT / "static"
 
 
 def geo_dir() -> Path:
@@ -67,24 +75,5 @@ def version_dir(data: Path, release_id: str, version: int) -> Path:
 
 
 def serving_dir(data: Path) -> Path:
-    """The precomputed tables every page reads (outcomes.serving writes them)."""
+    """The precomputed tables every page reads (outcomes.build.serving writes them)."""
     return Path(data) / "serving"
-
-
-def write_atomically(path: Path, content: bytes) -> None:
-    """Write a file so a reader (another server process) sees the old bytes or the new, never
-    part: a temp file beside it, then os.replace. Nothing is written when the bytes are already there."""
-    import tempfile
-
-    if path.exists() and path.stat().st_size == len(content) and path.read_bytes() == content:
-        return
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as f:
-            f.write(content)
-        os.chmod(tmp, 0o644)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)

@@ -21,7 +21,7 @@ def built_data(tmp_path_factory) -> Path:
         if os.environ.get("CI"):
             pytest.fail(message + ": CI must test against the real release files")  # never a silent green
         pytest.skip(message)
-    from outcomes.build import build_all
+    from outcomes.build.pipeline import build_all
 
     data = tmp_path_factory.mktemp("data")
     os.environ["OUTCOMES_DATA"] = str(data)

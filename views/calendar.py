@@ -2,12 +2,12 @@
 import pandas as pd
 import streamlit as st
 
-from outcomes import web
+from outcomes.web import cache, render
 
 st.title("Release calendar")
 st.markdown("Releases are published at 09:30 (London time) on the day announced; nothing in a release is shown "
             "anywhere on this site before then.")
-entries = web.calendar(web.published_key())
+entries = cache.calendar()
 announced = [e for e in entries if e.status == "announced"]
 published = [e for e in entries if e.status == "published"]
 
@@ -20,6 +20,6 @@ else:
 
 st.header("Published")
 if not published:
-    web.no_data("releases")
+    render.no_data("releases")
 for e in published:
     st.page_link("views/release.py", label=f"{e.title} (published here {e.when})", query_params={"id": e.release_id})

@@ -1,18 +1,18 @@
 """Local authority profile: every provider type there against its region and England."""
 import streamlit as st
 
-from outcomes import web
-from outcomes.fields import TYPES
+from outcomes.domain.fields import TYPES
+from outcomes.web import cache, render, widgets
 
 st.title("Local authority profile")
-store = web.store()
-options, default = web.la_options(web.published_key())
+store = cache.store()
+options, default = cache.la_options()
 if not options or not store.releases:
-    web.no_data("local authority figures")
+    render.no_data("local authority figures")
     st.stop()
-code = web.choose("Local authority (type to search)", "la", options, default,
+code = widgets.choose("Local authority (type to search)", "la", options, default,
                   help="Current upper-tier local authorities; former ones (such as Cumbria) lead to their successors.")
-profile = web.la_profile(code, web.published_key())
+profile = cache.result("la_profile", code)
 
 if profile.former_note:
     st.info(profile.former_note)
@@ -20,8 +20,8 @@ if profile.former_note:
         st.page_link("views/la_profile.py", label=f"Go to {succ_name}", query_params={"la": succ})
 if profile.former:
     if profile.former_trend is not None:
-        web.chart(profile.former_trend)
-        web.trend_download(profile.former_trend_release, TYPES["social_care_provider"].headline_subtype, code, profile.region_code, key="former_trend")
+        render.chart(profile.former_trend)
+        render.trend_download(profile.former_trend_release, TYPES["social_care_provider"].headline_subtype, code, profile.region_code, key="former_trend")
     st.stop()
 
 st.header(profile.name)
@@ -51,23 +51,23 @@ if store.latest("la_childrens_services") is not None:
 
 for block in profile.blocks:
     st.subheader(block.heading)
-    st.markdown(web.release_caption(block.release))
+    st.markdown(render.release_caption(block.release))
     if block.own_grade_text:
         st.markdown(block.own_grade_text)
         continue
-    web.chart(block.comparison)
-    web.tidy_table(block.release, "local_authority", block.subtype, la=block.la_code, key=f"la_{block.provider_type}")
+    render.chart(block.comparison)
+    render.tidy_table(block.release, "local_authority", block.subtype, la=block.la_code, key=f"la_{block.provider_type}")
     if block.trend is not None:
-        web.chart(block.trend)
+        render.chart(block.trend)
         for label, when, explanation in block.breaks:
             st.markdown(f"**{label} ({when}).** {explanation}")
         st.caption("Years before a reorganisation show the authority of that time where its area was the same "
                    "(North Yorkshire's pre-2023 code, or Bournemouth and Poole before BCP).")
         for old_code, old_name in profile.split_from:
             st.page_link("views/la_profile.py", label=f"Earlier figures: {old_name}, before it was split", query_params={"la": old_code})
-        web.trend_download(block.release, block.subtype, block.la_code, profile.region_code, key=f"trend_{block.provider_type}")
+        render.trend_download(block.release, block.subtype, block.la_code, profile.region_code, key=f"trend_{block.provider_type}")
     with st.expander("Map of the region"):
-        web.area_map(block.release, block.subtype, "pct_good_or_outstanding", region=profile.region_code,
+        render.area_map(block.release, block.subtype, "pct_good_or_outstanding", region=profile.region_code,
                      highlight=block.la_code, key=f"map_{block.provider_type}")
 
 if profile.neighbours is not None:
@@ -75,4 +75,4 @@ if profile.neighbours is not None:
     st.caption("The ten authorities most similar to this one (DfE children's services statistical neighbours), "
                "with their latest children's services judgement and share of children's homes good or outstanding "
                "(blank where fewer than 3 homes were graded).")
-    web.table(profile.neighbours)
+    render.table(profile.neighbours)

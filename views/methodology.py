@@ -2,14 +2,15 @@
 import pandas as pd
 import streamlit as st
 
-from outcomes import web
-from outcomes.headlines import NOT_REPRODUCED
-from outcomes.fields import PROVIDER_TYPES
-from outcomes.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS
-from outcomes.disclosure import REASON
+from outcomes.domain import wording
+from outcomes.domain.disclosure import REASON
+from outcomes.domain.fields import PROVIDER_TYPES
+from outcomes.domain.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS
+from outcomes.results.headlines import NOT_REPRODUCED
+from outcomes.web import cache
 
 st.title("Methodology and about")
-store = web.store()
+store = cache.store()
 
 st.header("What the figures are")
 st.markdown(f"""
@@ -60,7 +61,7 @@ and the previous version stays. Ofsted quality-assures its own files before publ
 by an automated test. The table shows both.
 """)
 
-st.dataframe(web.headline_comparison(web.published_key()), hide_index=True, width="stretch",
+st.dataframe(cache.result("headline_comparison"), hide_index=True, width="stretch",
              column_config={"Source": st.column_config.LinkColumn("Source")})
 st.markdown("**Published figures we cannot reproduce, and why**")
 st.markdown("\n".join(f"- {what} {why}" for what, why in NOT_REPRODUCED))
@@ -96,10 +97,10 @@ st.markdown("Nothing is visible on this site before its publication time, 09:30 
             "the statistics team sees a release before then.")
 
 st.header("Licence, attribution and contact")
-st.markdown("Contains public sector information licensed under the [Open Government Licence v3.0]"
-            "(https://www.nationalarchives.gov.uk/doc/open-government-licence/version/3/): Ofsted, Department for "
-            "Education, Office for National Statistics (boundaries; contains OS data © Crown copyright and database "
-            "right 2023). Questions about these statistics: the Ofsted statistics team, enquiries@ofsted.gov.uk.")
+st.markdown(f"{wording.OGL.replace('Open Government Licence v3.0', f'[Open Government Licence v3.0]({wording.OGL_URL})')}: "
+            "Ofsted, Department for Education, Office for National Statistics. Boundaries: "
+            f"{wording.ons_attribution(wording.BOUNDARY_YEAR)} Questions about these statistics: the Ofsted statistics team, "
+            "enquiries@ofsted.gov.uk.")
 
 st.header("Accessibility statement")
 st.markdown("""

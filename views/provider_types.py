@@ -1,43 +1,44 @@
 """Provider type explorer: grade distribution, by region, by LA (table and map), over time, sub-judgements."""
 import streamlit as st
 
-from outcomes import geography, web
+from outcomes.domain import geography
+from outcomes.web import cache, render, widgets
 
 st.title("Outcomes by provider type")
 c1, c2, c3 = st.columns(3)
-ptype = web.provider_type_choice(c1)
+ptype = widgets.provider_type_choice(c1)
 if ptype is None:
     st.stop()
-release = web.release_choice(ptype, c2)
-subtype = web.subtype_choice(release, c3, with_counts=True)
-web.release_notice(release)
-view = web.provider_type_view(release.id, subtype, web.published_key())
+release = widgets.release_choice(ptype, c2)
+subtype = widgets.subtype_choice(release, c3, with_counts=True)
+render.release_notice(release)
+view = cache.result("provider_type_view", release.id, subtype)
 
-web.chart(view.distribution)
+render.chart(view.distribution)
 with st.expander("Table: England"):
-    web.tidy_table(release, "national", subtype, key="national")
+    render.tidy_table(release, "national", subtype, key="national")
 
 tab_region, tab_la, tab_map, tab_time, tab_sub = st.tabs(["By region", "By local authority", "Map", "Over time", "Sub-judgements"])
 with tab_region:
     if view.by_region is None:
         st.info("This release has no geography (national figures only).")
     else:
-        web.chart(view.by_region)
-        web.tidy_table(release, "regional", subtype, key="regional")
+        render.chart(view.by_region)
+        render.tidy_table(release, "regional", subtype, key="regional")
 with tab_la:
     if not view.has_geography:
         st.info("This release has no local authority breakdown.")
     else:
         regions = {"all": "All regions"} | geography.REGIONS
-        region_key = web.choose("Region", "region", regions, "all", help="Show the local authorities of one region.")
+        region_key = widgets.choose("Region", "region", regions, "all", help="Show the local authorities of one region.")
         st.caption("Sort by any column by selecting its heading. 'c' marks a share suppressed because fewer than 3 "
                    "providers were graded; 'z' that none were.")
-        web.tidy_table(release, "local_authority", subtype, region=None if region_key == "all" else region_key, key="la")
+        render.tidy_table(release, "local_authority", subtype, region=None if region_key == "all" else region_key, key="la")
 with tab_map:
     if not view.has_geography:
         st.info("This release has no local authority breakdown to map.")
     else:
-        web.area_map(release, subtype, "pct_good_or_outstanding" if view.share is not None else "pct_inadequate", key="type_map")
+        render.area_map(release, subtype, "pct_good_or_outstanding" if view.share is not None else "pct_inadequate", key="type_map")
         st.caption("Select an area on the map to open its profile.")
         st.page_link("views/map.py", label="Open the full map (other measures, regions)",
                      query_params={"type": ptype, "as_at": release.as_at.isoformat(), "subtype": subtype or "All"})
@@ -45,10 +46,10 @@ with tab_time:
     if view.trend is None:
         st.info("Only one release of this series is held, so there is no trend to show.")
     else:
-        web.chart(view.trend)
+        render.chart(view.trend)
         for label, when, explanation in view.breaks:
             st.markdown(f"**{label} ({when}).** {explanation}")
-        web.trend_download(release, subtype)
+        render.trend_download(release, subtype)
 if view.in_year is not None:
     with st.expander("Inspections in the year (the flow)", expanded=False):
         st.markdown(view.in_year.heading + ".")

@@ -3,32 +3,33 @@ files, pre-release access, updates, and the releases before and after it (?id=..
 import pandas as pd
 import streamlit as st
 
-from outcomes import summaries, web
+from outcomes.domain.wording import long_date
+from outcomes.web import cache, render, widgets
 
 st.title("About a release")
-store = web.store()
+store = cache.store()
 if not store.releases:
-    web.no_data("releases")
+    render.no_data("releases")
     st.stop()
 options = {r.id: r.title for r in sorted(store.releases, key=lambda r: (r.provider_type, r.as_at), reverse=True)}
 default = store.latest(store.releases[0].provider_type).id
-release_id = web.choose("Release", "id", options, default, resets=("version",))
+release_id = widgets.choose("Release", "id", options, default, resets=("version",))
 asked = st.query_params.get("version")
 version = int(asked) if asked and asked.isdigit() else None
-page = web.release_page(release_id, version, web.published_key())
+page = cache.release_page(release_id, version)
 if page is None:
     st.warning(f"There is no version {asked} of this release; showing the latest.")
     st.query_params.pop("version", None)
-    version, page = None, web.release_page(release_id, None, web.published_key())
+    version, page = None, cache.release_page(release_id, None)
 r = page.release
 
 st.header(r.title, divider=False)
 if not page.is_latest:
     st.warning(f"You are reading version {page.version} of this release. It has since been updated: "
-               f"[read the latest version (version {page.latest_version})]({web.release_link(r.id)}).")
+               f"[read the latest version (version {page.latest_version})]({render.release_link(r.id)}).")
 if page.correction:
     st.info(page.correction)
-st.markdown(f"**{r.status_label}** · {r.provider_type_label} · as at **{summaries.long_date(r.as_at)}** · "
+st.markdown(f"**{r.status_label}** · {r.provider_type_label} · as at **{long_date(r.as_at)}** · "
             f"coverage: {r.coverage} · version {page.version}")
 c1, c2 = st.columns(2)
 c1.markdown(f"**Published by Ofsted:** {page.ofsted_published}" +
@@ -60,12 +61,13 @@ if page.qa_csv:
                        mime="text/csv", key="qa_csv")
 
 st.subheader("Files")
-if page.files and page.is_latest:
+files = render.release_files_of(r) if page.is_latest else []
+if files:
     st.markdown("The whole release as a zip (tidy CSVs, metadata, data guidance, QA report, licence), and each file in it, "
                 "at stable addresses a script can fetch:")
-    st.markdown("\n".join(f"- [{name}]({url}) (`{url}`)" for name, url in page.files))
+    st.markdown("\n".join(f"- [{name}]({url}) (`{url}`)" for name, url in files))
 else:
-    zipped = web.release_zip(r.id) if page.is_latest else web.version_zip(r.id, page.version, web.published_key())
+    zipped = cache.release_zip(r.id) if page.is_latest else cache.version_zip(r.id, page.version)
     st.download_button("Download the whole release (zip: tidy CSVs, metadata, data guidance, QA report, licence)", zipped,
                        file_name=f"{r.id}-v{page.version}.zip", mime="application/zip", key="release_zip")
 
@@ -82,7 +84,7 @@ st.subheader("Updates to this release")
 st.dataframe(pd.DataFrame(page.updates, columns=["Version", "Date", "What changed"]), hide_index=True, width="stretch")
 older = [v for v in page.versions if v != page.version]
 for v in older:
-    st.markdown(f"- [Version {v}]({web.release_link(r.id, v if v != page.latest_version else None)})")
+    st.markdown(f"- [Version {v}]({render.release_link(r.id, v if v != page.latest_version else None)})")
 
 st.subheader("Other releases in this series")
 for label, other in (("Previous release", page.previous), ("Next release", page.next)):

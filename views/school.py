@@ -2,24 +2,26 @@
 local authority, region and England compare. Without ?urn= (or with an unknown one) it is the search."""
 import streamlit as st
 
-from outcomes import summaries, views, web
+from outcomes.domain.wording import long_date
+from outcomes.results.schools import SchoolPage, is_urn
+from outcomes.web import cache, render, widgets
 
 
 def search_page(urn: str | None) -> None:
     st.title("Find a school")
     if urn is not None:
-        st.warning((f"No state-funded school has the URN {web.quoted(urn)}." if views.is_urn(urn) else
-                    f"The address asks for urn={web.quoted(urn)}, which is not a URN.")
+        st.warning((f"No state-funded school has the URN {widgets.quoted(urn)}." if is_urn(urn) else
+                    f"The address asks for urn={widgets.quoted(urn)}, which is not a URN.")
                    + " A URN is the school's six- or seven-digit Ofsted number. Search by name below instead.")
     st.markdown("Inspection outcomes of every state-funded school in England (Ofsted's official statistics). "
                 "Type part of a school's name or its URN, press Enter, then choose the school.")
-    web.school_search()
+    widgets.school_search()
 
 
-def school_page(school: views.SchoolPage) -> None:
+def school_page(school: SchoolPage) -> None:
     st.title(school.name)
     st.markdown(school.caption)
-    st.markdown(web.release_caption(school.release))
+    st.markdown(render.release_caption(school.release))
 
     st.header("Inspections")
     st.markdown(school.latest)
@@ -35,19 +37,19 @@ def school_page(school: views.SchoolPage) -> None:
     if school.comparison is not None:
         st.header("Compared with its area")
         st.caption(f"Share of graded {school.comparison_of} judged good or outstanding at their latest graded inspection, "
-                   f"as at {summaries.long_date(school.release.as_at)}. Schools inspected since September 2024 have no "
+                   f"as at {long_date(school.release.as_at)}. Schools inspected since September 2024 have no "
                    "overall grade and are not counted.")
         st.table(school.comparison.set_index("Area"))
     if school.la_code:
         st.page_link("views/la_profile.py", label="Open its local authority's profile", query_params={"la": school.la_code})
 
     st.header("Find another school")
-    web.school_search()
+    widgets.school_search()
 
 
 # No st.stop() here: app.py's footer runs after every page.
 urn = st.query_params.get("urn")
-school = web.school_page(urn, web.published_key()) if views.is_urn(urn) else None
+school = cache.school_page(urn) if is_urn(urn) else None
 if school is None:
     search_page(urn)
 else:

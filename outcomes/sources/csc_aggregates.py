@@ -16,6 +16,7 @@ import pandas as pd
 
 from outcomes.sources.base import READER_COLUMNS, SourceError, SourceTable, find_column, parse_date, parse_dates, read_sheet_table
 from outcomes.sources.csc_workbook import _cell, _stamp
+from outcomes.sources.social_care_providers import _subtype
 
 AGGREGATE_SHEETS = ("Latest_OE_31_Mar_Time_Series", "Providers+places_six_monthly")
 _HOMES = ("Children's home", "Secure children's home", "Residential special school (registered as a children's home)")
@@ -120,8 +121,6 @@ def read_provider_in_year(paths: list[Path], as_at: dt.date) -> SourceTable:
     Interim inspections (sustained, improved or declined effectiveness: a scale of their own) and
     monitoring and emergency inspections give no overall grade and are set aside, as in Ofsted's
     own in-year counts (In_Year_Time_series)."""
-    from outcomes.sources.social_care_providers import _subtype
-
     path = Path(paths[0])
     raw, info = read_sheet_table(path, ("URN", "Provision type", "Inspection event type"), sheet=IN_YEAR_SHEET)
     col = lambda p: find_column(raw, p, path=path)

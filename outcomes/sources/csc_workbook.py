@@ -14,7 +14,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from outcomes.geography import PREDECESSORS, normalise_name
+from outcomes.domain.geography import PREDECESSORS, normalise_name
 from outcomes.sources import la_childrens_services as ilacs
 from outcomes.sources.base import (
     JUDGEMENT_PREFIX, READER_COLUMNS, SourceError, SourceTable, clean_header, find_column, parse_date,

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from outcomes.frameworks import UnknownGrade, grade_of
+from outcomes.domain.frameworks import UnknownGrade, grade_of
 from outcomes.sources.base import (
     JUDGEMENT_PREFIX, READER_COLUMNS, SourceError, SourceTable, clean_code, find_column,
     parse_dates, read_table,

@@ -1,5 +1,5 @@
 """Many readers at once on one server process. Every cached page result is one object shared by
-all sessions (outcomes.web.shared is st.cache_resource), so a reader must still see exactly the
+all sessions (outcomes.cache.shared is st.cache_resource), so a reader must still see exactly the
 page they asked for, as a lone reader would, with no exception, while others read the same
 objects on other threads. (AppTest cannot run scripts on several threads at once, so this test
 speaks Streamlit's own websocket protocol to a real server: outcomes.loadbench.)"""
@@ -9,8 +9,11 @@ import asyncio
 
 import pytest
 
-from outcomes import loadbench, settings
-from outcomes.loadbench import step
+from outcomes import settings
+
+from outcomes.ops import loadbench
+from outcomes.ops.loadbench import step
+from outcomes.web import cache
 from tests.unit.tiny_app import running
 
 pytestmark = [pytest.mark.realdata, pytest.mark.slow]
@@ -66,7 +69,7 @@ def test_warm_walks_a_readers_journey_on_a_fresh_process(built_data, tmp_path):
     run each page of the journey, so a first reader's run is a warm one."""
     from typer.testing import CliRunner
 
-    from outcomes.cli import app
+    from outcomes.ops.cli import app
 
     with running(settings.PROJECT_ROOT / "app.py", log_dir=tmp_path) as (url, _proc):
         result = CliRunner().invoke(app, ["warm", "--url", url])

@@ -8,6 +8,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes import settings
+from outcomes.store.store import Store
+from outcomes.results import tidy
+from outcomes.render import people
 
 pytestmark = pytest.mark.realdata
 
@@ -105,21 +108,18 @@ def test_map_page_reads_its_state_from_the_url(built_data):
 
 
 def test_data_page_table_is_the_download(built_data):
-    from outcomes import display, downloads
-    from outcomes.store import Store
-
     at = run("data", type="social_care_provider", as_at="2024-03-31", level="regional")
     shown = at.dataframe[0].value
     store = Store()
-    expected, _ = downloads.export_frames(store, store.release("social-care-providers-2024-03-31"), "regional")
+    expected, _ = tidy.export_frames(store, store.release("social-care-providers-2024-03-31"), "regional")
     # Every filter combination (EES): each of the 9 regions for the Total and for each subtype.
     assert len(shown) == len(expected) == 9 * expected["provider_subtype"].nunique()
     assert "Total" in set(expected["provider_subtype"])
     # On screen the same rows for people: names, not codes; shares with a % sign; symbols explained.
-    people = display.for_people(expected)
-    assert list(shown.columns) == list(people.columns) and "Region code" not in shown.columns
+    laid_out = people.for_people(expected)
+    assert list(shown.columns) == list(laid_out.columns) and "Region code" not in shown.columns
     share = shown["Good or outstanding (%)"]
-    assert (share.str.endswith("%") | share.isin(list(display.SYMBOL_WORDS.values()))).all()
+    assert (share.str.endswith("%") | share.isin(list(people.SYMBOL_WORDS.values()))).all()
     assert share.str.endswith("%").sum() > len(share) / 2
     assert not shown.astype(str).isin(["None", "nan", "E92000001"]).any().any()
 

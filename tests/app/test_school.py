@@ -2,9 +2,8 @@
 from __future__ import annotations
 
 import pytest
-
-from outcomes import views
-from outcomes.store import Store
+from outcomes.store.store import Store
+from outcomes.results import schools
 from tests.app.test_pages import run, text_of
 
 pytestmark = pytest.mark.realdata
@@ -43,7 +42,7 @@ def test_a_school_with_no_overall_grade_shows_its_key_judgements_and_why(built_d
 
 def test_a_graded_school_shows_its_grade_and_latest_ungraded_inspection(built_data):
     text = text_of(run("school", urn="100009"))  # West Hampstead Primary School, Camden
-    assert "overall effectiveness **good** (inspection starting 10 Jul 2012" in text
+    assert "overall effectiveness **good** (inspection starting 10 July 2012" in text
     assert "Latest ungraded inspection: **Standards maintained" in text
 
 
@@ -62,14 +61,14 @@ def test_children_homes_are_never_found(built_data):
     store = Store()
     homes = store.query("provider_rows", release_id=store.latest("social_care_provider").id, subtype="Children's home", la=None)
     assert len(homes) > 1000
-    assert views.find_schools(store, "REDACTED").empty
+    assert schools.find_schools(store, "REDACTED").empty
     for urn in homes["urn"].head(20):
-        assert views.find_schools(store, urn).empty
-        assert views.school_page(store, urn) is None
+        assert schools.find_schools(store, urn).empty
+        assert schools.school_page(store, urn) is None
 
 
 def test_search_text_is_a_plain_substring_and_short_text_finds_nothing(built_data):
     store = Store()
-    assert views.find_schools(store, "%").empty and views.find_schools(store, "_%_").empty  # not wildcards
-    assert views.find_schools(store, "ho").empty, "two letters would match thousands: at least 3, or a URN"
-    assert list(views.find_schools(store, "  the   aldgate  ")["urn"]) == ["100000"]  # spaces tidied
+    assert schools.find_schools(store, "%").empty and schools.find_schools(store, "_%_").empty  # not wildcards
+    assert schools.find_schools(store, "ho").empty, "two letters would match thousands: at least 3, or a URN"
+    assert list(schools.find_schools(store, "  the   aldgate  ")["urn"]) == ["100000"]  # spaces tidied

@@ -45,9 +45,9 @@ def page_paths() -> list[str]:
 
 
 def params_in_use() -> list[str]:
-    """KNOWN_PARAMS plus any parameter a page or outcomes/web.py reads or links with."""
+    """KNOWN_PARAMS plus any parameter a page or outcomes/web/ reads or links with."""
     found = set()
-    for f in [*(settings.PROJECT_ROOT / "views").glob("*.py"), settings.PROJECT_ROOT / "outcomes" / "web.py"]:
+    for f in [*(settings.PROJECT_ROOT / "views").glob("*.py"), *(settings.PROJECT_ROOT / "outcomes" / "web").glob("*.py")]:
         text = f.read_text(encoding="utf-8")
         found |= set(re.findall(r"""query_params(?:\.get\(|\[)\s*["'](\w+)["']""", text))
         found |= set(re.findall(r"""choose(?:_many)?\([^,]+,\s*["'](\w+)["']""", text))
@@ -146,7 +146,7 @@ def tokens(v) -> set[str]:
 
 
 def _static_prose() -> list[str]:
-    from outcomes.headlines import HEADLINES, NOT_REPRODUCED
+    from outcomes.results.headlines import HEADLINES, NOT_REPRODUCED
 
     return [h.why for h in HEADLINES if h.why] + [why for _, why in NOT_REPRODUCED]
 

@@ -11,6 +11,8 @@ from PIL import Image
 from playwright.sync_api import expect
 
 from outcomes import settings
+from outcomes.results import tidy
+from outcomes.render import csvfiles
 
 from tests.browser.conftest import ARTIFACTS, wait_ready
 
@@ -97,8 +99,7 @@ def test_deep_link_restores_the_view(open_page):
 
 
 def test_download_is_the_table_on_screen(open_page, tmp_path):
-    from outcomes import downloads
-    from outcomes.store import Store
+    from outcomes.store.store import Store
 
     page = open_page("data?type=social_care_provider&as_at=2024-03-31&level=local_authority&subtype=Children%27s+home")
     with page.expect_download() as info:
@@ -107,8 +108,8 @@ def test_download_is_the_table_on_screen(open_page, tmp_path):
     assert raw.startswith(b"\xef\xbb\xbf"), "CSV starts with a BOM so Excel reads it as UTF-8"
     store = Store()
     release = store.release("social-care-providers-2024-03-31")
-    expected, _ = downloads.export_frames(store, release, "local_authority", "Children's home")
-    assert raw.decode("utf-8-sig") == downloads.to_csv_text(expected)
+    expected, _ = tidy.export_frames(store, release, "local_authority", "Children's home")
+    assert raw.decode("utf-8-sig") == csvfiles.to_csv_text(expected)
     assert "Leeds" in raw.decode("utf-8-sig")
 
 

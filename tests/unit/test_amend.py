@@ -11,10 +11,20 @@ import tomllib
 
 import pytest
 
-from outcomes import amend, build, changes, release_pages, settings
+from outcomes import settings
+
+from outcomes.publish import amend
+
+from outcomes.build import pipeline as build
+
+from outcomes.build import changes
+
+from outcomes.results import release as release_pages
 from outcomes.errors import UsageError
-from outcomes.releases import load_catalogue, sha256_of
-from outcomes.store import Store
+from outcomes.domain.releases import load_catalogue, sha256_of
+from outcomes.store.store import Store
+from outcomes.domain import changes as change_rules
+from outcomes.domain import frameworks
 from tests.unit.test_embargo_export import _write_site
 
 AMENDED = dt.date(2025, 1, 10)
@@ -107,12 +117,12 @@ def test_amend_by_the_command_line(site):
     (None, "good", False, True, "newly_inspected"), (None, None, False, True, "new_not_yet_inspected"),
     ("good", None, True, False, "closed_or_left"), ("good", "no_overall_grade", True, True, "not_comparable")])
 def test_each_provider_change_is_classified(previous, current, in_prev, in_cur, expected):
-    assert changes.classify(previous, current, in_prev, in_cur) == expected
+    assert change_rules.classify(previous, current, in_prev, in_cur) == expected
 
 
 def test_a_comparison_across_a_framework_break_is_labelled():
-    assert changes.break_label("social_care_provider", dt.date(2015, 3, 31), dt.date(2016, 3, 31)) == "SCCIF introduced (April 2015)"
-    assert changes.break_label("social_care_provider", dt.date(2016, 3, 31), dt.date(2017, 3, 31)) == ""
+    assert frameworks.break_label("social_care_provider", dt.date(2015, 3, 31), dt.date(2016, 3, 31)) == "SCCIF introduced (April 2015)"
+    assert frameworks.break_label("social_care_provider", dt.date(2016, 3, 31), dt.date(2017, 3, 31)) == ""
 
 
 def test_change_counts_by_la_are_in_the_serving_table(site):

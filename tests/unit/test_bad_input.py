@@ -20,9 +20,11 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from outcomes import build, settings
-from outcomes.cli import app
-from outcomes.quality import HARD
+from outcomes import settings
+
+from outcomes.build import pipeline as build
+from outcomes.ops.cli import app
+from outcomes.quality.findings import HARD
 from tests.unit.tiny_site import TinySite
 
 LOOKUP_HEADER = ["urn", "la_code", "la_code_new", "stat_neighbours_la_code", "local_authority_ons_name",
@@ -103,7 +105,7 @@ def site(tmp_path, monkeypatch) -> Site:
     (s.source / "csc" / FILE).write_text(csv_text(good_rows()), encoding="utf-8")
     s.catalogue_for(FILE)
     [built] = build.build_all()
-    assert built.ok and (build.release_dir(s.data, "sc-2024") / "providers.parquet").exists()
+    assert built.ok and (settings.release_dir(s.data, "sc-2024") / "providers.parquet").exists()
     return s
 
 
@@ -317,14 +319,14 @@ def test_a_reader_that_raises_fails_its_release_and_the_others_build(site, monke
         return real_read(paths, as_at)
 
     monkeypatch.setattr(social_care_providers, "read", read)
-    before = (build.release_dir(site.data, "sc-2024") / "providers.parquet").read_bytes()
+    before = (settings.release_dir(site.data, "sc-2024") / "providers.parquet").read_bytes()
 
     built = {b.release.id: b for b in build.build_all()}
 
-    assert built["sc-2023"].ok and (build.release_dir(site.data, "sc-2023") / "providers.parquet").exists()
+    assert built["sc-2023"].ok and (settings.release_dir(site.data, "sc-2023") / "providers.parquet").exists()
     [f] = [f for f in built["sc-2024"].findings if f.severity == HARD]
     assert f.check == "read_error" and f.file == FILE and "KeyError" in f.message and "Providers" in f.message
-    assert (build.release_dir(site.data, "sc-2024") / "providers.parquet").read_bytes() == before
+    assert (settings.release_dir(site.data, "sc-2024") / "providers.parquet").read_bytes() == before
 
 
 # --- bad usage: a message, exit 2, no traceback ---

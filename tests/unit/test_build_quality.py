@@ -16,10 +16,12 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outcomes import build, settings
-from outcomes.quality import HARD, INFO, WARNING
-from outcomes.store import Store
-from outcomes.tables import grade_table, provider_table
+from outcomes import settings
+
+from outcomes.build import pipeline as build
+from outcomes.quality.findings import HARD, INFO, WARNING
+from outcomes.store.store import Store
+from outcomes.results.tidy import grade_table, provider_table
 from tests.unit.tiny_site import TinySite
 
 PROJECT = settings.PROJECT_ROOT
@@ -121,7 +123,7 @@ sources = [ {{ path = "csc/{f.name}", sha256 = "{digest}" }} ]
         return {b.release.id: b for b in build.build_all(source_dir=self.source, data_dir=self.data, only=only)}
 
     def published(self, release_id: str) -> Path:
-        return build.release_dir(self.data, release_id) / "providers.parquet"
+        return settings.release_dir(self.data, release_id) / "providers.parquet"
 
 
 @pytest.fixture
@@ -232,7 +234,7 @@ def test_a_fault_in_a_first_build_publishes_nothing(site):
     site.write_catalogue()
     built = site.build()
     assert built["sc-2023"].ok and site.published("sc-2023").exists()
-    assert not built["sc-2024"].ok and not build.release_dir(site.data, "sc-2024").exists()
+    assert not built["sc-2024"].ok and not settings.release_dir(site.data, "sc-2024").exists()
 
 
 # --- warnings: listed for a person to judge, the release still publishes ---
@@ -311,7 +313,7 @@ sources = [ { path = "csc/providers_2025.csv", sha256 = "" } ]
 
     b = built["sc-2025"]
     assert b.skipped and "csc/providers_2025.csv" in b.skipped
-    assert not build.release_dir(site.data, "sc-2025").exists()
+    assert not settings.release_dir(site.data, "sc-2025").exists()
     assert built["sc-2023"].ok and built["sc-2024"].ok
     r = subprocess.run([sys.executable, "-m", "outcomes", "build", "--source", str(site.source), "--data-dir", str(site.data)],
                        cwd=PROJECT, env=site.env(), capture_output=True, text=True, timeout=300)
@@ -331,7 +333,7 @@ def test_welsh_la_row_is_counted_but_kept_out_of_england_totals(published_site):
     assert b.ok
     [f] = _of(b, "set_aside_wales", INFO)
     assert f.count == 1
-    qa = pd.read_csv(build.release_dir(site.data, "sc-2024") / "qa_report.csv")
+    qa = pd.read_csv(settings.release_dir(site.data, "sc-2024") / "qa_report.csv")
     assert qa.loc[qa["check"] == "set_aside_wales", "count"].tolist() == [1]
     store = Store()
     release = store.release("sc-2024")

@@ -7,7 +7,8 @@ import json
 import pandas as pd
 import pytest
 
-from outcomes import charts
+from outcomes.results import charts
+from outcomes.results import palette
 
 
 def _luminance(hex_colour: str) -> float:
@@ -26,13 +27,13 @@ def test_contrast_formula_matches_wcag_examples():
     assert contrast("#777777", "#FFFFFF") == pytest.approx(4.48, abs=0.01)
 
 
-@pytest.mark.parametrize("grade,colour", list(charts.GRADE_COLOURS.items()))
+@pytest.mark.parametrize("grade,colour", list(palette.GRADE_COLOURS.items()))
 def test_every_grade_colour_stands_out_from_the_white_page(grade, colour):
     assert contrast(colour, "#FFFFFF") >= 3.0, f"{grade} {colour} is below 3:1 against white (WCAG 1.4.11)"
 
 
 def test_grades_that_mean_different_things_look_different():
-    c = charts.GRADE_COLOURS
+    c = palette.GRADE_COLOURS
     for a, b in [("outstanding", "good"), ("good", "requires_improvement"), ("requires_improvement", "inadequate"),
                  ("not_yet_graded", "not_known")]:
         assert c[a] != c[b]

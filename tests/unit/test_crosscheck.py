@@ -20,9 +20,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outcomes import build, geography, settings
-from outcomes.quality import HARD, INFO, WARNING
-from outcomes.releases import CatalogueError, load_catalogue
+from outcomes import settings
+
+from outcomes.build import pipeline as build
+
+from outcomes.domain import geography
+from outcomes.quality.findings import HARD, INFO, WARNING
+from outcomes.domain.releases import CatalogueError, load_catalogue
 from tests.unit.tiny_site import TinySite
 
 PROJECT = settings.PROJECT_ROOT
@@ -134,7 +138,7 @@ crosscheck = {{ reader = "{reader}", path = "ofsted/{TABLE}", sha256 = "{digest}
         return b
 
     def published(self) -> Path:
-        return build.release_dir(self.data, RID) / "providers.parquet"
+        return settings.release_dir(self.data, RID) / "providers.parquet"
 
 
 @pytest.fixture
@@ -191,7 +195,7 @@ def test_planted_disagreement_is_a_warning_naming_la_grades_dates_file_row_colum
     assert b.ok and site.published().exists()
     got = pd.read_parquet(site.published()).set_index("la_name")
     assert got.loc["Camden", "overall_grade"] == "inadequate"  # ours is published as compiled, not overwritten
-    qa = pd.read_csv(build.release_dir(site.data, RID) / "qa_report.csv")
+    qa = pd.read_csv(settings.release_dir(site.data, RID) / "qa_report.csv")
     camden = qa[(qa["check"] == "crosscheck_grade") & qa["message"].str.startswith("Camden")]
     assert camden[["severity", "file", "row", "column"]].values.tolist() == [["warning", TABLE, CAMDEN_LINE, "Overall effectiveness"]]
 
@@ -284,10 +288,10 @@ def test_cli_check_shows_the_crosscheck(site):
 def test_la_key_follows_one_to_one_code_changes_not_splits(site):
     reg = geography.load_register(site.source)
     before, after = dt.date(2023, 3, 31), dt.date(2025, 3, 31)
-    assert build.la_key_at(reg, "E06000065", before) == build.la_key_at(reg, "E10000023", before) == "E10000023"
-    assert build.la_key_at(reg, "E10000023", after) == build.la_key_at(reg, "E06000065", after) == "E06000065"
-    assert build.la_key_at(reg, "E08000016", after) == "E08000038"
-    assert build.la_key_at(reg, "E10000006", after) == "E10000006"  # Cumbria split in two: not followed
+    assert geography.la_key_at(reg, "E06000065", before) == geography.la_key_at(reg, "E10000023", before) == "E10000023"
+    assert geography.la_key_at(reg, "E10000023", after) == geography.la_key_at(reg, "E06000065", after) == "E06000065"
+    assert geography.la_key_at(reg, "E08000016", after) == "E08000038"
+    assert geography.la_key_at(reg, "E10000006", after) == "E10000006"  # Cumbria split in two: not followed
 
 
 # --- the real files ---

@@ -44,7 +44,7 @@ def test_a_pod_is_warmed_up_on_its_own_port_before_it_takes_readers(k8s):
     """The postStart hook walks a reader's journey (python -m outcomes warm); probes wait for it."""
     from typer.testing import CliRunner
 
-    from outcomes.cli import app
+    from outcomes.ops.cli import app
 
     container = k8s["Deployment"]["spec"]["template"]["spec"]["containers"][0]
     command = container["lifecycle"]["postStart"]["exec"]["command"]

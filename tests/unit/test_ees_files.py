@@ -12,10 +12,14 @@ import zipfile
 import pandas as pd
 import pytest
 
-from outcomes import bundles, downloads, settings
-from outcomes.releases import load_catalogue
-from outcomes.store import Store
-from outcomes.tables import LEVELS
+from outcomes import settings
+
+from outcomes.render import bundles
+from outcomes.domain.releases import load_catalogue
+from outcomes.store.store import Store
+from outcomes.domain.fields import Level
+from outcomes.results import tidy
+from outcomes.render import csvfiles
 from tests import screener
 
 pytestmark = pytest.mark.realdata
@@ -58,12 +62,12 @@ def test_every_file_in_the_release_zip_passes_the_screener(store, las, release_i
 def test_exports_of_one_subtype_pass_the_screener(store, las, provider_type):
     release = store.latest(provider_type)
     for subtype in store.query("subtypes", release_id=release.id)["provider_subtype"][:2]:
-        for level in LEVELS:
-            data, meta = downloads.export_frames(store, release, level, subtype)
+        for level in Level:
+            data, meta = tidy.export_frames(store, release, level, subtype)
             if data.empty:
                 continue
             name = f"{provider_type}_{level}.csv"
-            screener.assert_passes(downloads.to_csv_bytes(data), downloads.to_csv_bytes(meta), name,
+            screener.assert_passes(csvfiles.to_csv_bytes(data), csvfiles.to_csv_bytes(meta), name,
                                    name.replace(".csv", ".meta.csv"), las)
             assert set(data["provider_subtype"]) == {subtype}
             assert "provider_subtype" not in set(meta["col_name"]), "a filter with one value is not a filter"
@@ -87,7 +91,7 @@ def test_export_command_files_pass_the_screener(built_data, las, tmp_path):
 
 def test_la_names_are_dfe_standard_names(store):
     release = _release(store, "social-care-providers-2024-03-31")
-    data, _ = downloads.export_frames(store, release, "local_authority")
+    data, _ = tidy.export_frames(store, release, "local_authority")
     names = dict(zip(data["old_la_code"], data["la_name"]))
     assert (names["822"], names["840"], names["884"], names["810"]) == (
         "Bedford", "County Durham", "Herefordshire, County of", "Kingston upon Hull, City of")

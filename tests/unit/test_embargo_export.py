@@ -16,10 +16,13 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outcomes import build, downloads, settings
-from outcomes.fields import PROVIDER_TYPES
-from outcomes.store import Store
-from outcomes.tables import LEVELS
+from outcomes import settings
+
+from outcomes.build import pipeline as build
+from outcomes.domain.fields import PROVIDER_TYPES
+from outcomes.store.store import Store
+from outcomes.domain.fields import Level
+from outcomes.render import csvfiles
 
 PROJECT = settings.PROJECT_ROOT
 
@@ -120,7 +123,7 @@ def test_store_hides_a_release_before_its_publication_time(at, now):
     assert store.latest("social_care_provider").as_at.isoformat() == "2023-03-31"
     # Its rows cannot be reached by any query either, even by naming it.
     assert store.query("provider_rows", release_id="sc-2024", subtype=None, la=None).empty
-    assert store.query("grade_counts_by_subtype", release_id="sc-2024").empty
+    assert store.query("subtypes", release_id="sc-2024").empty
     # Nor its precomputed serving rows (the serving tables hold every built release).
     assert store.grades("sc-2024", "national").empty and store.query("judgement_counts", release_id="sc-2024", subtype_key="").empty
     with pytest.raises(KeyError):
@@ -198,7 +201,7 @@ def test_export_unknown_provider_type_lists_the_types(at):
 def test_export_unknown_level_lists_the_levels(at):
     r = export(at("2025-01-01T00:00:00"), "--provider-type", "social_care_provider", "--as-at", "2024-03-31", "--level", "county")
     assert r.returncode != 0 and r.stdout == ""
-    assert "unknown level 'county'" in r.stderr and all(lv in r.stderr for lv in LEVELS)
+    assert "unknown level 'county'" in r.stderr and all(lv in r.stderr for lv in Level)
 
 
 def test_export_as_at_date_without_a_release_lists_the_dates(at):
@@ -232,7 +235,7 @@ def _cells(text: str) -> dict[str, str]:
 
 def test_csv_neutralises_formulas_but_keeps_negative_numbers():
     frame = pd.DataFrame({"urn": [f"U{i}" for i in range(len(NAMES))], "provider_name": NAMES, "places": range(len(NAMES))})
-    cells = _cells(downloads.to_csv_text(frame))
+    cells = _cells(csvfiles.to_csv_text(frame))
     assert cells["U0"] == "'" + '=HYPERLINK("x")'
     assert cells["U1"] == "'-x" and cells["U2"] == "'@x"
     assert cells["U3"] == "-5"  # a negative number is data
@@ -242,13 +245,13 @@ def test_csv_neutralises_formulas_but_keeps_negative_numbers():
 
 def test_csv_neutralises_a_leading_plus():
     frame = pd.DataFrame({"urn": ["U0"], "provider_name": ["+1"]})
-    assert _cells(downloads.to_csv_text(frame))["U0"] == "'+1"
+    assert _cells(csvfiles.to_csv_text(frame))["U0"] == "'+1"
 
 
 def test_csv_bytes_start_with_the_utf8_bom_and_keep_accents():
     frame = pd.DataFrame({"urn": ["U1"], "provider_name": ["Café – Ty Newydd"]})
-    data = downloads.to_csv_bytes(frame)
+    data = csvfiles.to_csv_bytes(frame)
     assert data.startswith(b"\xef\xbb\xbf")
     assert data.count(b"\xef\xbb\xbf") == 1
     assert "Café – Ty Newydd" in data.decode("utf-8-sig")
-    assert not downloads.to_csv_text(frame).startswith("\ufeff")
+    assert not csvfiles.to_csv_text(frame).startswith("\ufeff")

@@ -9,10 +9,15 @@ from concurrent.futures import ThreadPoolExecutor
 import pandas as pd
 import pytest
 
-from outcomes import settings, summaries, views
-from outcomes.fields import GEOGRAPHY_COLUMNS, TYPES
-from outcomes.store import Store
-from outcomes.tables import cast_counts
+from outcomes import settings
+
+from outcomes.results import summaries
+from outcomes.domain.fields import GEOGRAPHY_COLUMNS, TYPES
+from outcomes.store.store import Store
+from outcomes.store.store import cast_counts
+from outcomes.domain import geography
+from outcomes.results import tidy
+from outcomes.results import la_profile as profiles
 
 
 @pytest.fixture(scope="module")
@@ -74,7 +79,7 @@ def test_grade_tables_equal_a_filter_of_the_serving_table(store, serving):
     for release, subtype, la, region in cases(store):
         for level, kw in (("national", {}), ("regional", {}), ("regional", {"region": region}),
                           ("local_authority", {}), ("local_authority", {"region": region}), ("local_authority", {"la": la}),
-                          ("local_authority", {"las": sorted(summaries.same_area(la))}), ("local_authority", {"las": []}),
+                          ("local_authority", {"las": sorted(geography.same_area(la))}), ("local_authority", {"las": []}),
                           ("local_authority", {"la": "E99999999"}), ("national", {"region": region})):
             same(store.grades(release.id, level, subtype, **kw), filtered(serving, release.id, level, subtype, **kw),
                  f"grades {release.id} {level} {subtype} {kw}")
@@ -86,18 +91,18 @@ def test_trend_rows_equal_the_serving_tables_stacked(store, serving):
     for release, subtype, la, region in cases(store):
         for kw in ({}, {"region": region}, {"la": la, "region": region}):
             frames = []
-            for r in summaries.series_releases(store, release):
+            for r in tidy.series_releases(store, release):
                 frames.append(filtered(serving, r.id, "national", subtype))
                 if kw.get("region"):
                     frames.append(filtered(serving, r.id, "regional", subtype, region=region))
                 if kw.get("la"):
-                    frames.append(filtered(serving, r.id, "local_authority", subtype, las=sorted(summaries.same_area(la)))
+                    frames.append(filtered(serving, r.id, "local_authority", subtype, las=sorted(geography.same_area(la)))
                                   .drop(columns=["rank", "ranked"], errors="ignore"))
             frames = [f for f in frames if not f.empty]
             want = pd.concat(frames, ignore_index=True)
             geo = [c for c in GEOGRAPHY_COLUMNS if c in want or kw]
             want = cast_counts(want.reindex(columns=geo + [c for c in want.columns if c not in GEOGRAPHY_COLUMNS]))
-            same(summaries.trend_table(store, release, subtype, **kw), want, f"trend {release.id} {subtype} {kw}")
+            same(tidy.trend_table(store, release, subtype, **kw), want, f"trend {release.id} {subtype} {kw}")
 
 
 def test_an_las_history_and_changes_equal_their_own_queries(store):
@@ -114,7 +119,7 @@ def test_an_las_history_and_changes_equal_their_own_queries(store):
                 pd.testing.assert_frame_equal(got, want, obj=f"{query} {release.id} {code}")
 
 
-def _digest(profile: views.LaProfile) -> tuple:
+def _digest(profile: profiles.LaProfile) -> tuple:
     return (profile.name, tuple(profile.summary), tuple(profile.changes), profile.ilacs_latest,
             tuple(str(b.trend.spec) if b.trend else "" for b in profile.blocks),
             None if profile.neighbours is None else profile.neighbours.to_csv(),
@@ -127,7 +132,7 @@ def test_first_views_of_a_fresh_store_from_many_threads(built_data):
     alone, fresh = Store(data_dir=built_data), Store(data_dir=built_data)
     lookup = alone.la_lookup()
     codes = random.Random(3).sample(list(lookup.loc[lookup["is_current"], "new_la_code"]), 16) + ["E10000023"]
-    want = {c: _digest(views.la_profile(alone, c)) for c in codes}
+    want = {c: _digest(profiles.la_profile(alone, c)) for c in codes}
     with ThreadPoolExecutor(max_workers=16) as pool:
-        got = dict(zip(codes, pool.map(lambda c: _digest(views.la_profile(fresh, c)), codes)))
+        got = dict(zip(codes, pool.map(lambda c: _digest(profiles.la_profile(fresh, c)), codes)))
     assert got == want

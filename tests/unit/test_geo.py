@@ -11,8 +11,11 @@ import shapely
 from shapely.geometry import shape
 
 from geo import build as gb
-from outcomes import maps, settings
-from outcomes.geography import LOOKUP_FILE, load_register
+from outcomes import settings
+from outcomes.domain.geography import LOOKUP_FILE, load_register
+from outcomes.domain import boundaries
+from outcomes.results import choropleth
+from outcomes.web import cache
 
 SOURCE = settings.source_dir()
 HAVE_SOURCE = all((SOURCE / f).exists() for f in (gb.LA_FILE, gb.REGION_FILE, LOOKUP_FILE))
@@ -154,53 +157,53 @@ def _write(path: Path, feats: list[tuple[str, str, float, float]]) -> None:
 def geo_dir(tmp_path, monkeypatch):
     d = tmp_path / "geo"
     d.mkdir()
-    _write(d / maps.LA_CURRENT, [("E06000058", "Bournemouth, Christchurch and Poole", 0, 50),
+    _write(d / boundaries.LA_CURRENT, [("E06000058", "Bournemouth, Christchurch and Poole", 0, 50),
                                  ("E06000059", "Dorset", 1, 50), ("E06000063", "Cumberland", 0, 54),
                                  ("E06000064", "Westmorland and Furness", 1, 54)])
-    _write(d / maps.LA_FORMER, [("E10000006", "Cumbria", 0, 54)])
-    _write(d / maps.REGIONS_FILE, [("E12000009", "South West", 0, 50)])
+    _write(d / boundaries.LA_FORMER, [("E10000006", "Cumbria", 0, 54)])
+    _write(d / boundaries.REGIONS_FILE, [("E12000009", "South West", 0, 50)])
     monkeypatch.setenv("OUTCOMES_GEO", str(d))
     return d
 
 
 def test_load_shapes_current_former_and_regions(geo_dir):
-    feats = maps.load_shapes("la", ["E10000006", "E06000063", "E06000063"])
+    feats = boundaries.load_shapes("la", ["E10000006", "E06000063", "E06000063"])
     assert [f["properties"]["code"] for f in feats] == ["E10000006", "E06000063"]
-    assert len(maps.load_shapes("la", None)) == 4
-    assert maps.load_shapes("region", ["E12000009"])[0]["properties"]["name"] == "South West"
+    assert len(boundaries.load_shapes("la", None)) == 4
+    assert boundaries.load_shapes("region", ["E12000009"])[0]["properties"]["name"] == "South West"
     feats[0]["properties"]["code"] = "changed"  # callers get copies
-    assert maps.load_shapes("la", ["E10000006"])[0]["properties"]["code"] == "E10000006"
+    assert boundaries.load_shapes("la", ["E10000006"])[0]["properties"]["code"] == "E10000006"
 
 
 def test_load_shapes_names_codes_without_a_shape(geo_dir):
-    with pytest.raises(maps.MissingShape, match="E06000028.*E09999999"):
-        maps.load_shapes("la", ["E06000063", "E06000028", "E09999999"])
-    with pytest.raises(maps.MissingShape, match="E06000063"):
-        maps.load_shapes("region", ["E06000063"])
+    with pytest.raises(boundaries.MissingShape, match="E06000028.*E09999999"):
+        boundaries.load_shapes("la", ["E06000063", "E06000028", "E09999999"])
+    with pytest.raises(boundaries.MissingShape, match="E06000063"):
+        boundaries.load_shapes("region", ["E06000063"])
     with pytest.raises(ValueError, match="level"):
-        maps.load_shapes("ward", ["x"])
+        boundaries.load_shapes("ward", ["x"])
 
 
 def test_load_shapes_says_how_to_build_missing_files(tmp_path):
     with pytest.raises(FileNotFoundError, match="geo.build"):
-        maps.load_shapes("la", ["E06000063"], directory=tmp_path)
+        boundaries.load_shapes("la", ["E06000063"], directory=tmp_path)
 
 
 def test_shape_code_for_and_map_note(geo_dir):
-    assert maps.shape_code_for("E06000063") == "E06000063"
-    assert maps.shape_code_for("E10000006") == "E10000006"
-    assert maps.shape_code_for("E06000028") == "E06000058"
-    assert maps.shape_code_for("E06000029") == "E06000058"
-    assert maps.shape_code_for("E10000009") == "E06000059"
-    with pytest.raises(maps.MissingShape, match="E09999999"):
-        maps.shape_code_for("E09999999")
-    plain = maps.map_note(["E06000063"])
+    assert boundaries.shape_code_for("E06000063") == "E06000063"
+    assert boundaries.shape_code_for("E10000006") == "E10000006"
+    assert boundaries.shape_code_for("E06000028") == "E06000058"
+    assert boundaries.shape_code_for("E06000029") == "E06000058"
+    assert boundaries.shape_code_for("E10000009") == "E06000059"
+    with pytest.raises(boundaries.MissingShape, match="E09999999"):
+        boundaries.shape_code_for("E09999999")
+    plain = boundaries.map_note(["E06000063"])
     assert "ONS upper-tier local authorities, 2023 (Barnsley and Sheffield on 2024 codes)" in plain
     assert "Bournemouth" not in plain and "Crown copyright" in plain
-    note = maps.map_note(["E06000028", "E06000029", "E10000009"])
+    note = boundaries.map_note(["E06000028", "E06000029", "E10000009"])
     assert "Bournemouth and Poole are drawn on the area of Bournemouth, Christchurch and Poole" in note
     assert "Dorset County is drawn on the area of Dorset Council" in note
-    assert "2022" in maps.map_note([], level="region")
+    assert "2022" in boundaries.map_note([], level="region")
 
 
 def _values():
@@ -221,8 +224,8 @@ def _find(obj, key):
 
 
 def test_choropleth_joins_by_lookup_and_has_the_la_selection(geo_dir):
-    feats = maps.load_shapes("la", None)
-    spec = maps.choropleth(feats, _values(), "la_code", "share good", "Share good", kind="share",
+    feats = boundaries.load_shapes("la", None)
+    spec = choropleth.choropleth(feats, _values(), "la_code", "share good", "Share good", kind="share",
                            tooltip_cols=["n"])
     lookups = [t for t in _find(spec, "transform") for t in t if "lookup" in t]
     assert lookups and all(t["lookup"] == "properties.code" and t["from"]["key"] == "key" for t in lookups)
@@ -230,21 +233,21 @@ def test_choropleth_joins_by_lookup_and_has_the_la_selection(geo_dir):
     assert spec["params"][0]["select"] == {"type": "point", "fields": ["code"]}
     assert spec["description"] and spec["height"] == 560 and spec["width"] == "container"
     text = json.dumps(spec)
-    assert maps.NO_DATA in text and maps.NO_DATA_COLOUR in text  # Dorset and W&F have no value
+    assert choropleth.NO_DATA in text and choropleth.NO_DATA_COLOUR in text  # Dorset and W&F have no value
     assert '"mercator"' in text and '"blues"' in text
 
 
 def test_choropleth_selection_names_the_layer_of_areas_and_outlines_a_placeholder(geo_dir):
     """With a "No data" legend layer beneath, the selection "la" must live on the areas' layer
     (Streamlit's selection_mode="la"); the outline test takes a code swapped into the JSON later
-    (outcomes.web.map_view)."""
-    feats = maps.load_shapes("la", None)
-    spec = maps.choropleth(feats, _values(), "la_code", "share good", "Share good", kind="share",
+    (outcomes.cache.map_view)."""
+    feats = boundaries.load_shapes("la", None)
+    spec = choropleth.choropleth(feats, _values(), "la_code", "share good", "Share good", kind="share",
                            highlight="__placeholder__", url="/app/static/geo/la.json")
     [param] = spec["params"]
     assert param["name"] == "la" and param["views"] == [spec["layer"][1]["name"]]
     stroke = spec["layer"][1]["encoding"]["stroke"]["condition"]
-    assert stroke[0] == {"param": "la", "value": maps.SELECTED_STROKE, "empty": False}
+    assert stroke[0] == {"param": "la", "value": choropleth.SELECTED_STROKE, "empty": False}
     swapped = json.loads(json.dumps(spec).replace("__placeholder__", "E06000058"))
     assert swapped["layer"][1]["encoding"]["stroke"]["condition"][1]["test"] == 'datum.code === "E06000058"'
     for layer in spec["layer"]:  # shapes come by URL, kept to the features asked for, before the lookup
@@ -254,34 +257,34 @@ def test_choropleth_selection_names_the_layer_of_areas_and_outlines_a_placeholde
 
 
 def test_choropleth_categories_use_the_af_palette_in_order(geo_dir):
-    feats = maps.load_shapes("la", None)
-    spec = maps.choropleth(feats, _values(), "la_code", "grade", "Grade", kind="category",
+    feats = boundaries.load_shapes("la", None)
+    spec = choropleth.choropleth(feats, _values(), "la_code", "grade", "Grade", kind="category",
                            category_order=["Outstanding", "Good", "Requires improvement"])
     scale = spec["encoding"]["color"]["scale"]
     assert scale["domain"] == ["Outstanding", "Good", "Requires improvement", "No data"]
     assert scale["range"] == ["#12436D", "#28A197", "#801650", "#D9D9D9"]
     assert spec["params"][0]["name"] == "la"
     with pytest.raises(ValueError, match="Outstanding"):
-        maps.choropleth(feats, _values(), "la_code", "grade", "Grade", kind="category", category_order=["Good"])
+        choropleth.choropleth(feats, _values(), "la_code", "grade", "Grade", kind="category", category_order=["Good"])
 
 
 def test_choropleth_without_missing_areas_has_no_no_data_entry(geo_dir):
-    feats = maps.load_shapes("la", ["E06000058", "E06000063"])
-    spec = maps.choropleth(feats, _values().iloc[:2], "la_code", "n", "Count", kind="count")
-    assert maps.NO_DATA not in json.dumps(spec["encoding"]["color"])
+    feats = boundaries.load_shapes("la", ["E06000058", "E06000063"])
+    spec = choropleth.choropleth(feats, _values().iloc[:2], "la_code", "n", "Count", kind="count")
+    assert choropleth.NO_DATA not in json.dumps(spec["encoding"]["color"])
     assert spec["params"][0]["name"] == "la"
 
 
 def test_choropleth_refuses_ambiguous_or_unmappable_rows(geo_dir):
-    feats = maps.load_shapes("la", None)
+    feats = boundaries.load_shapes("la", None)
     dup = pd.concat([_values(), _values().iloc[:1]])
     with pytest.raises(ValueError, match="E06000058"):
-        maps.choropleth(feats, dup, "la_code", "n", "Count", kind="count")
+        choropleth.choropleth(feats, dup, "la_code", "n", "Count", kind="count")
     stray = pd.DataFrame({"la_code": ["E06000028"], "n": [1]})
     with pytest.raises(ValueError, match="shape_code_for"):
-        maps.choropleth(feats, stray, "la_code", "n", "Count", kind="count")
+        choropleth.choropleth(feats, stray, "la_code", "n", "Count", kind="count")
     with pytest.raises(ValueError, match="fractions"):
-        maps.choropleth(feats, _values().assign(n=[10, 20, 30]), "la_code", "n", "Share", kind="share")
+        choropleth.choropleth(feats, _values().assign(n=[10, 20, 30]), "la_code", "n", "Share", kind="share")
 
 
 @pytest.mark.realdata

@@ -13,8 +13,14 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import build, frameworks, geography, settings
-from outcomes.releases import load_catalogue
+from outcomes import settings
+
+from outcomes.build import pipeline as build
+
+from outcomes.domain import frameworks
+
+from outcomes.domain import geography
+from outcomes.domain.releases import load_catalogue
 from outcomes.sources.csc_workbook import HISTORY_SHEET, LA_LEVEL_SHEET, read_history
 
 PROJECT = settings.PROJECT_ROOT

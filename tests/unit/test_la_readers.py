@@ -13,7 +13,7 @@ import pandas as pd
 import pytest
 
 from outcomes import settings
-from outcomes.frameworks import grade_of
+from outcomes.domain.frameworks import grade_of
 from outcomes.sources import area_send, further_education, la_childrens_services
 from outcomes.sources.base import READER_COLUMNS, SourceError
 

@@ -4,8 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from outcomes import loadbench, settings
-from outcomes.loadbench import Step, run_steps
+from outcomes import settings
+
+from outcomes.ops import loadbench
+from outcomes.ops.loadbench import Step, run_steps
 from tests.unit.tiny_app import running, write_app
 
 

@@ -8,10 +8,17 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from outcomes import build, geography, settings
-from outcomes.quality import HARD, INFO, WARNING, ofsted_aggregates
-from outcomes.releases import load_catalogue
+from outcomes import settings
+
+from outcomes.build import pipeline as build
+
+from outcomes.domain import geography
+from outcomes.quality.aggregates import ofsted_aggregates
+from outcomes.quality.findings import HARD, INFO, WARNING
+from outcomes.domain.releases import load_catalogue
 from outcomes.sources.csc_aggregates import PROVISION_GROUPS
+from outcomes.results import in_year as in_year_results
+from outcomes.build import in_year
 
 SRC = settings.source_dir()
 WORKBOOK = SRC / "toluwaniosabiya_csc_2022" / "Childrens_social_care_in_England_2022_underlying_data.xlsx"
@@ -82,14 +89,14 @@ def test_2022_in_year_inspections_match_ofsteds_in_year_series(tmp_path):
     against Ofsted's own in-year counts (Table 9b, children's homes: 270, 1,566, 522, 209)."""
     if not WORKBOOK.exists():
         pytest.skip("real workbook not available")
-    from outcomes import in_year
+    from outcomes.build import in_year
 
     [release] = [r for r in load_catalogue(settings.PROJECT_ROOT / "data" / "releases.toml") if r.id == "social-care-providers-2022-03-31"]
     b = build.build_release(release, SRC, geography.load_register(SRC))
     assert b.ok and b.in_year is not None
     [summary] = [f for f in b.findings if f.check == "ofsted_aggregate" and "in-year" in f.message]
     assert "20 of 20" in summary.message
-    homes = in_year.judgement_table(b.in_year, release.as_at, subtype="Children's home").iloc[0]
+    homes = in_year_results.judgement_table(b.in_year, release.as_at, subtype="Children's home").iloc[0]
     assert (homes["time_period"], homes["time_identifier"]) == ("202122", "Financial year")
     assert [homes[g] for g in in_year.GRADES] == [270, 1566, 522, 209]
     assert homes["inspections"] == 270 + 1566 + 522 + 209

@@ -8,9 +8,12 @@ import pickle
 
 import pytest
 
-from outcomes import prebuilt, views
-from outcomes.releases import load_catalogue, visible
-from outcomes.store import Store
+from outcomes.publish import prebuilt
+from outcomes.domain.releases import load_catalogue, visible
+from outcomes.store.store import Store
+from outcomes.web import cache
+from outcomes.results import la_profile as profiles
+from outcomes.results import overview
 
 pytestmark = pytest.mark.realdata
 
@@ -38,7 +41,7 @@ def test_one_file_for_now_and_one_for_each_coming_publication(made, built_data):
     (_, key_now), (when, key_then) = prebuilt.states(cat, now)
     assert when == embargoed.published and len(paths) == 2
     assert f"{embargoed.id}@" not in key_now and f"{embargoed.id}@" in key_then
-    # The set's key is the one the site caches under (outcomes.web.published_key).
+    # The set's key is the one the site caches under (outcomes.cache.published_key).
     assert key_now == prebuilt.published_key(visible(cat, now))
 
 
@@ -47,15 +50,15 @@ def test_the_site_reads_what_a_page_would_compute(made, built_data):
     items = prebuilt.load(built_data, prebuilt.published_key(visible(cat, now)))
     store = Store(built_data, now, cat)
     made_leeds = pickle.loads(items[("la_profile", "E08000035")])
-    leeds = views.la_profile(store, "E08000035")
+    leeds = profiles.la_profile(store, "E08000035")
     assert made_leeds.name == leeds.name == "Leeds"
     assert made_leeds.summary == leeds.summary and made_leeds.changes == leeds.changes
     assert _charts(made_leeds) == _charts(leeds) and any(_charts(leeds))
     # A former authority's page (a new code for the same area) leads to its successor, as on the site.
-    assert pickle.loads(items[("la_profile", "E10000023")]).successors == views.la_profile(store, "E10000023").successors
-    overview = pickle.loads(items[("overview",)])
-    assert [(h.label, h.share, h.providers) for h in overview.headlines] == \
-        [(h.label, h.share, h.providers) for h in views.overview(store).headlines]
+    assert pickle.loads(items[("la_profile", "E10000023")]).successors == profiles.la_profile(store, "E10000023").successors
+    made_overview = pickle.loads(items[("overview",)])
+    assert [(h.label, h.share, h.providers) for h in made_overview.headlines] == \
+        [(h.label, h.share, h.providers) for h in overview.overview(store).headlines]
     leeds_table = [k for k in items if k[0] == "export_frames" and k[-1] == "E08000035"]
     assert leeds_table, "the table beside each chart of the profile is made too"
 
@@ -83,19 +86,18 @@ def test_a_file_made_by_other_code_or_for_another_set_is_not_read(made, built_da
 
 def test_the_site_shows_the_result_made_at_build(built_data, monkeypatch):
     """The LA profile page reads its set's file: a result marked at build is what a reader sees."""
-    from outcomes import web
     from tests.app.test_pages import run
 
     store = Store(built_data)
-    marked = dataclasses.replace(views.la_profile(store, "E08000035"), name="Leeds, as made at build")
+    marked = dataclasses.replace(profiles.la_profile(store, "E08000035"), name="Leeds, as made at build")
     key = prebuilt.published_key(visible(load_catalogue()))
     monkeypatch.setattr(prebuilt, "load", lambda data_dir, published: {("la_profile", "E08000035"): pickle.dumps(marked)}
                         if published == key else {})
-    web._made_at_build.clear()
-    web.la_profile.clear()
+    cache._made_at_build.clear()
+    cache._result.clear()
     try:
         at = run("la_profile", la="E08000035")
         assert [h.value for h in at.header][0] == "Leeds, as made at build"
     finally:
-        web._made_at_build.clear()
-        web.la_profile.clear()
+        cache._made_at_build.clear()
+        cache._result.clear()

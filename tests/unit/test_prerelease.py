@@ -14,9 +14,13 @@ import threading
 import pytest
 from streamlit.testing.v1 import AppTest
 
-from outcomes import prerelease, release_pages, settings
-from outcomes.releases import load_catalogue, visible
-from outcomes.store import Store
+from outcomes import settings
+
+from outcomes.publish import prerelease
+
+from outcomes.results import release as release_pages
+from outcomes.domain.releases import load_catalogue, visible
+from outcomes.store.store import Store
 from tests.app.test_pages import run  # one page (switch_page runs the page file alone: app.py's banner is tested via entry())
 from tests.app.test_pages import text_of as text
 from tests.unit.test_embargo_export import RELEASE_DAY, built_site

@@ -18,9 +18,13 @@ import zipfile
 
 import pytest
 
-from outcomes import bundles, publishing, settings
-from outcomes.releases import load_catalogue
-from outcomes.store import Store
+from outcomes import settings
+
+from outcomes.render import bundles
+
+from outcomes.publish import files as publishing
+from outcomes.domain.releases import load_catalogue
+from outcomes.store.store import Store
 from tests import screener
 
 pytestmark = pytest.mark.realdata

@@ -18,10 +18,10 @@ import pandas as pd
 import pytest
 
 from outcomes import settings
-from outcomes.build import release_dir
-from outcomes.releases import load_catalogue
-from outcomes.store import Store
-from outcomes.tables import grade_table
+from outcomes.settings import release_dir
+from outcomes.domain.releases import load_catalogue
+from outcomes.store.store import Store
+from outcomes.results.tidy import grade_table
 
 pytestmark = pytest.mark.realdata
 
@@ -211,11 +211,11 @@ def test_national_total_is_the_sum_over_las_plus_providers_without_an_la(real):
 
 
 @pytest.mark.realdata
-@pytest.mark.parametrize("headline", __import__("outcomes.headlines", fromlist=["HEADLINES"]).HEADLINES,
+@pytest.mark.parametrize("headline", __import__("outcomes.results.headlines", fromlist=["HEADLINES"]).HEADLINES,
                          ids=lambda h: f"{h.provider_type}-{h.as_at}-{h.subtype or 'all'}-{h.judgement or h.measure}")
 def test_ofsted_headline_on_the_methodology_page_is_met(built_data, headline):
-    from outcomes.headlines import ours
-    from outcomes.store import Store
+    from outcomes.results.headlines import ours
+    from outcomes.store.store import Store
 
     value = ours(Store(data_dir=built_data), headline)
     assert value is not None, "the release behind this headline is built and published"

@@ -8,9 +8,9 @@ import zipfile
 
 import pytest
 
-from outcomes import bundles
-from outcomes.fields import FIELDS
-from outcomes.store import Store
+from outcomes.render import bundles
+from outcomes.domain.fields import FIELDS
+from outcomes.store.store import Store
 
 pytestmark = pytest.mark.realdata
 

@@ -7,9 +7,9 @@ from pathlib import Path
 
 import pytest
 
-from outcomes import build
-from outcomes.store import Store
-from outcomes.tables import grade_table
+from outcomes.build import pipeline as build
+from outcomes.store.store import Store
+from outcomes.results.tidy import grade_table
 from tests.unit.test_build_quality import LOOKUP_HEADER, LOOKUP_ROWS, sha
 
 HEADER = ["URN", "LAESTAB", "School name", "Ofsted phase", "Type of education", "Ofsted region", "Region",

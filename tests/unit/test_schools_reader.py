@@ -11,7 +11,7 @@ from pathlib import Path
 import pandas as pd
 import pytest
 
-from outcomes.frameworks import grade_of
+from outcomes.domain.frameworks import grade_of
 from outcomes.settings import source_dir
 from outcomes.sources.base import READER_COLUMNS, SourceError, read_table
 from outcomes.sources.schools import GIAS_TYPES, read_gias_ratings, read_history_2018, read_official

@@ -8,8 +8,10 @@ import urllib.request
 
 import pytest
 
-from outcomes import serve, settings
-from outcomes.loadbench import Step, run_steps
+from outcomes import settings
+
+from outcomes.ops import serve
+from outcomes.ops.loadbench import Step, run_steps
 from tests.unit.tiny_app import write_app
 
 
@@ -94,7 +96,7 @@ def test_the_launcher_serves_until_ctrl_c_then_stops_everything(serving, tmp_pat
     import time
 
     port, base = serve.free_port(), serve.free_port()
-    launcher = subprocess.Popen([sys.executable, "-m", "outcomes.serve", "-n", "2", "--port", str(port),
+    launcher = subprocess.Popen([sys.executable, "-m", "outcomes.ops.serve", "-n", "2", "--port", str(port),
                                  "--base-port", str(base), "--app", str(write_app(tmp_path)), "--run-dir", str(tmp_path / "run")],
                                 cwd=settings.PROJECT_ROOT, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
     lines = []

@@ -10,9 +10,14 @@ import jsonschema
 import pandas as pd
 import pytest
 
-from outcomes import disclosure, views
-from outcomes.store import Store
-from outcomes.tables import grade_table
+from outcomes.domain import disclosure
+from outcomes.store.store import Store
+from outcomes.results.tidy import grade_table
+from outcomes.results import la_profile as profiles
+from outcomes.results import overview
+from outcomes.results import map_view
+from outcomes.results import provider_types
+from outcomes.publish.boundaries import publish_boundaries
 
 
 @pytest.fixture(scope="module")
@@ -26,7 +31,7 @@ def current_las(store) -> list[str]:
     return list(lookup.loc[lookup["is_current"], "new_la_code"])
 
 
-def _profile_digest(profile: views.LaProfile) -> tuple:
+def _profile_digest(profile: profiles.LaProfile) -> tuple:
     return (profile.name, tuple(profile.summary), tuple(b.heading for b in profile.blocks),
             None if profile.neighbours is None else profile.neighbours.to_csv())
 
@@ -36,17 +41,17 @@ def test_page_functions_agree_under_concurrency(store, current_las):
     overview and grade table must equal the one computed alone, with no exception."""
     rng = random.Random(9)
     codes = rng.sample(current_las, 24)
-    alone = {c: _profile_digest(views.la_profile(store, c)) for c in codes}
+    alone = {c: _profile_digest(profiles.la_profile(store, c)) for c in codes}
     homes = store.latest("social_care_provider")
     table_alone = grade_table(store, homes, "local_authority", "Children's home").to_csv()
-    overview_alone = [(h.label, h.share, h.providers) for h in views.overview(store).headlines]
+    overview_alone = [(h.label, h.share, h.providers) for h in overview.overview(store).headlines]
 
     def work(i: int):
         code = codes[i % len(codes)]
-        got = _profile_digest(views.la_profile(store, code))
+        got = _profile_digest(profiles.la_profile(store, code))
         assert got == alone[code], f"LA profile {code} differs when run concurrently"
         assert grade_table(store, homes, "local_authority", "Children's home").to_csv() == table_alone
-        assert [(h.label, h.share, h.providers) for h in views.overview(store).headlines] == overview_alone
+        assert [(h.label, h.share, h.providers) for h in overview.overview(store).headlines] == overview_alone
         rows = store.query("provider_rows", release_id=homes.id, subtype="Children's home", la=code)
         assert rows["new_la_code"].eq(code).all()
         return code
@@ -61,7 +66,7 @@ def test_no_share_of_fewer_than_threshold_graded_anywhere_on_profiles(store, cur
     THRESHOLD graded providers, and a suppressed LA has no rank."""
     checked = 0
     for code in current_las:
-        profile = views.la_profile(store, code)
+        profile = profiles.la_profile(store, code)
         for block in profile.blocks:
             row = store.grades(block.release.id, "local_authority", block.subtype, la=block.la_code)
             if row.empty or TYPES_LA_IS_PROVIDER.get(block.provider_type):
@@ -82,7 +87,7 @@ TYPES_LA_IS_PROVIDER = {"la_childrens_services": True, "area_send": True}
 
 
 def test_islington_childrens_homes_are_not_ranked(store):
-    profile = views.la_profile(store, "E09000019")
+    profile = profiles.la_profile(store, "E09000019")
     homes = next(b for b in profile.blocks if b.provider_type == "social_care_provider")
     assert "fewer than 3" in homes.sentence and "ranked" not in homes.comparison.description.split("not ranked")[0]
     assert not any("100.0%" in line for line in profile.summary)
@@ -90,14 +95,13 @@ def test_islington_childrens_homes_are_not_ranked(store):
 
 def test_every_map_hides_suppressed_shares(store):
     """Every LA map of every release and subtype: an area with fewer than THRESHOLD graded has no value."""
-    from outcomes import mapping
 
     for release in store.releases:
         for subtype in [None] + [s for s, _ in store.subtypes(release.id)]:
             table = grade_table(store, release, "local_authority", subtype)
             if table.empty or "pct_good_or_outstanding" not in table:
                 continue
-            values = mapping.map_values(table, "local_authority", "pct_good_or_outstanding")
+            values = map_view.map_values(table, "local_authority", "pct_good_or_outstanding")
             graded = table.assign(code=table["new_la_code"]).set_index("code")["graded"]
             for code, value in zip(values["code"], values["value"]):
                 if code in graded and graded[code] < disclosure.THRESHOLD:
@@ -105,19 +109,19 @@ def test_every_map_hides_suppressed_shares(store):
 
 
 def _every_kind_of_spec(store) -> list[dict]:
-    profile = views.la_profile(store, "E08000025")
-    cumbria = views.la_profile(store, "E10000006")  # a split former LA: its own trend, no breaks
-    overview = views.overview(store)
+    profile = profiles.la_profile(store, "E08000025")
+    cumbria = profiles.la_profile(store, "E10000006")  # a split former LA: its own trend, no breaks
+    front = overview.overview(store)
     homes = store.latest("social_care_provider")
-    ptv = views.provider_type_view(store, homes, "Children's home")
+    ptv = provider_types.provider_type_view(store, homes, "Children's home")
     specs = [b.comparison.spec for b in profile.blocks if b.comparison] + [b.trend.spec for b in profile.blocks if b.trend]
-    specs += [cumbria.former_trend.spec, overview.trend.spec, ptv.distribution.spec, ptv.by_region.spec, ptv.trend.spec]
+    specs += [cumbria.former_trend.spec, front.trend.spec, ptv.distribution.spec, ptv.by_region.spec, ptv.trend.spec]
     ilacs = store.latest("la_childrens_services")
-    maps_ = [views.map_view(store, homes, None, "pct_good_or_outstanding"),  # some LAs without a value: layered
-             views.map_view(store, homes, None, "providers", url="/app/static/geo/la.json"),  # one view, shapes by URL
-             views.map_view(store, homes, None, "pct_good_or_outstanding", region="E12000003", highlight="E08000025"),
-             views.map_view(store, homes, None, "pct_inadequate", level="regional"),
-             views.map_view(store, ilacs, None, "judgement")]  # categories
+    maps_ = [map_view.map_view(store, homes, None, "pct_good_or_outstanding"),  # some LAs without a value: layered
+             map_view.map_view(store, homes, None, "providers", url="/app/static/geo/la.json"),  # one view, shapes by URL
+             map_view.map_view(store, homes, None, "pct_good_or_outstanding", region="E12000003", highlight="E08000025"),
+             map_view.map_view(store, homes, None, "pct_inadequate", level="regional"),
+             map_view.map_view(store, ilacs, None, "judgement")]  # categories
     return specs + [m.chart.spec for m in maps_]
 
 
@@ -151,9 +155,10 @@ def test_pages_build_their_charts_without_altair(built_data):
     import sys
     from pathlib import Path
 
-    code = ("import sys; from outcomes import views; from outcomes.store import Store; s = Store(); "
-            "views.la_profile(s, 'E08000025'); views.overview(s); "
-            "views.map_view(s, s.latest('social_care_provider'), None, 'pct_good_or_outstanding'); "
+    code = ("import sys; from outcomes.results import la_profile as profiles, map_view, overview; "
+            "from outcomes.store.store import Store; s = Store(); "
+            "profiles.la_profile(s, 'E08000025'); overview.overview(s); "
+            "map_view.map_view(s, s.latest('social_care_provider'), None, 'pct_good_or_outstanding'); "
             "print('altair' in sys.modules)")
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
                          cwd=Path(__file__).parents[2])  # OUTCOMES_DATA and _GEO are set by built_data
@@ -167,11 +172,9 @@ def test_map_spec_carries_values_not_shapes(store, built_data):
     import os
     from pathlib import Path
 
-    from outcomes import maps
-
-    urls = maps.publish_boundaries(built_data / "static", directory=Path(os.environ["OUTCOMES_GEO"]))
+    urls = publish_boundaries(built_data / "static", directory=Path(os.environ["OUTCOMES_GEO"]))
     homes = store.latest("social_care_provider")
-    shown = views.map_view(store, homes, "Children's home", "pct_good_or_outstanding", url=urls["la"])
+    shown = map_view.map_view(store, homes, "Children's home", "pct_good_or_outstanding", url=urls["la"])
     text = json.dumps(shown.chart.spec)
     assert len(text) < 30_000, f"map spec is {len(text):,} bytes"
     assert urls["la"] in text and "coordinates" not in text

@@ -4,7 +4,7 @@ from __future__ import annotations
 import contextlib
 from pathlib import Path
 
-from outcomes import serve
+from outcomes.ops import serve
 
 APP = '''
 import streamlit as st

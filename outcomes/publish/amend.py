@@ -1,0 +1,96 @@
+"""Revisions: `python -m outcomes amend --release ID --reason "..."`.
+
+When Ofsted revises a published file (as it did on 5 August 2025 for Children's social care in
+England 2025), the team puts the new file in the source folder and runs amend. It keeps the built
+release as it was (settings.version_dir: a small data folder of its own, so `?id=..&version=N`
+still reads it), re-pins the files' sha256 in the catalogue, adds one to `version`, appends
+{version, date, reason} to `revisions` (tomlkit keeps the catalogue's comments and layout), and
+builds the new version in place: the store, the serving tables and the zips read the latest at
+the usual path. A build that fails its checks puts the catalogue and the data back as they were.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import logging
+import shutil
+from pathlib import Path
+
+import tomlkit
+
+from outcomes import atomic, settings
+from outcomes.build import layout, pipeline, serving
+from outcomes.domain.releases import Release, load_catalogue, sha256_of
+from outcomes.errors import UsageError
+from outcomes.quality.findings import blocking
+
+log = logging.getLogger("outcomes.publish.amend")
+
+
+def keep_version(release: Release, data_dir: Path) -> Path | None:
+    """Copy the built release (and the lookups it needs) to its version folder, with its own
+    serving tables. None when the release was never built (nothing to keep)."""
+    if not layout.is_built(data_dir, release.id):
+        return None
+
+    def fill(tmp: Path) -> None:
+        shutil.copytree(settings.release_dir(data_dir, release.id), settings.release_dir(tmp, release.id))
+        if (Path(data_dir) / "lookups").exists():
+            shutil.copytree(Path(data_dir) / "lookups", tmp / "lookups")
+    target = atomic.replace_folder(settings.version_dir(data_dir, release.id, release.version), fill)
+    serving.build(target)  # its release.json says which files it was built from (the release page reads it)
+    return target
+
+
+def repin(text: str, release_id: str, hashes: dict[str, str], reason: str, today: dt.date) -> tuple[str, int]:
+    """The catalogue text with one release re-pinned, its version bumped and the revision added."""
+    doc = tomlkit.parse(text)
+    entry = next((e for e in doc.get("release", []) if e.get("id") == release_id), None)
+    if entry is None:
+        raise UsageError(f"no release {release_id!r} in the catalogue")
+    for source in entry["sources"]:
+        if source["path"] in hashes:
+            source["sha256"] = hashes[source["path"]]
+    version = int(entry.get("version", 1)) + 1
+    entry["version"] = version
+    revision = tomlkit.inline_table()
+    revision.update({"version": version, "date": today, "reason": reason})
+    if "revisions" not in entry:
+        entry["revisions"] = tomlkit.array()
+    entry["revisions"].append(revision)
+    return tomlkit.dumps(doc), version
+
+
+def amend(release_id: str, reason: str, source_dir: Path | None = None, data_dir: Path | None = None,
+          today: dt.date | None = None, progress=None) -> Release:
+    """Make a new version of a release from its changed source files; return the new entry."""
+    if not reason.strip():
+        raise UsageError("--reason is empty", fix="Say what changed, e.g. --reason \"Ofsted corrected 16 places in Table 6b\"")
+    source_dir = Path(source_dir or settings.source_dir())
+    data_dir = Path(data_dir or settings.data_dir())
+    path = settings.catalogue_path()
+    release = next((r for r in load_catalogue(path) if r.id == release_id), None)
+    if release is None:
+        raise UsageError(f"no release {release_id!r} in the catalogue", fix="`python -m outcomes releases` lists them")
+    hashes = {}
+    for s in release.sources:
+        p = source_dir / s.path
+        if not p.exists():
+            raise UsageError(f"{p} is missing: put the revised file there first")
+        hashes[s.path] = sha256_of(p)
+    if all(hashes[s.path] == s.sha256 for s in release.sources):
+        raise UsageError(f"the files of {release_id} are unchanged (same sha256): there is nothing to amend",
+                         fix="Put Ofsted's revised file in the source folder, at the path the catalogue names")
+    old_text = path.read_text(encoding="utf-8")
+    kept = keep_version(release, data_dir)
+    new_text, version = repin(old_text, release_id, hashes, reason.strip(), today or settings.now().date())
+    atomic.write_bytes(path, new_text.encode("utf-8"))
+    results = pipeline.build_all(source_dir, data_dir, only=[release_id], progress=progress)
+    if not all(r.ok for r in results):
+        atomic.write_bytes(path, old_text.encode("utf-8"))  # the old version stays the published one
+        if kept is not None:
+            shutil.rmtree(kept, ignore_errors=True)
+        problems = [f.line() for r in results for f in blocking(r.findings)][:10]
+        raise UsageError(f"version {version} of {release_id} failed its checks; nothing changed:\n  " + "\n  ".join(problems))
+    log.info("amended %s to version %d (%s); version %d kept at %s", release_id, version, reason, release.version, kept)
+    return next(r for r in load_catalogue(path) if r.id == release_id)
+
