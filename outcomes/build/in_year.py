@@ -83,12 +83,9 @@ def from_catalogue(release: Release, source_dir: Path, register: geography.LaReg
         return None, found + [checks.read_error(rid, e)]
     found += checks.read_notes(rid, table)
     rows = []
-    for row in resolved(table, register, release.provider_type, release.as_at):
-        if not row.in_england:
-            continue
-        wrong = [p for p in row.problems if p.check != "la_not_current_at_date"]
-        if wrong:
-            found += checks.problem_findings(rid, row, path.name, "in_year", wrong)
+    for row in resolved(table, register, release.provider_type, release.as_at, england_only=True):
+        if row.unusable:
+            found += checks.problem_findings(rid, row, path.name, "in_year", row.unusable)
             continue
         rows.append({"urn": str(row.row["urn"]), "provider_subtype": row.row["provider_subtype"], **row.la_columns,
                      "inspection_kind": "graded", "inspection_start_date": row.start,

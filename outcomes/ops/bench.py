@@ -47,7 +47,6 @@ def run(echo: Callable[[str], None]) -> None:
 
 def in_process(echo: Callable[[str], None]) -> None:
     """The build, the store, its queries and each page in this process (AppTest)."""
-
     rows = []
     with tempfile.TemporaryDirectory() as tmp:
         echo(f"Building every release from {settings.source_dir()} into a temporary folder...")
@@ -98,7 +97,6 @@ LEVELS = (1, 10, 25, 50)
 def _page_steps(las: dict[str, str], rng) -> dict[str, Callable[[int], object]]:
     """The i-th run of each page: LAs never repeat (the first view of an LA is what a reader waits
     for), provider types and map choices change as a reader changes them."""
-
     codes = rng.sample(sorted(las), min(len(las), 40))
     types = ["social_care_provider", "la_childrens_services", "state_funded_school"]
     return {"overview": lambda i: step("overview"),
@@ -112,8 +110,6 @@ def page_figures(url: str, las: dict[str, str], query_log: Path | None, warm_run
                  page_budget_s: float = 10.0, seed: int = 9) -> dict:
     """On a fresh server, one session: each page's first run (cold), then up to `warm_runs` more
     (stopping after `page_budget_s` per page); with a query log, each page's query floor."""
-
-
     make = _page_steps(las, random.Random(seed))
     # A new process first imports the libraries and opens the store (seconds; `make serve` does it
     # in its warm-up, before any reader). Timed on its own, on a page the table does not measure,
@@ -193,8 +189,6 @@ def _load_json(result) -> dict:
 def quick(echo: Callable[[str], None], sessions: int = 5) -> dict:
     """Under a minute: cold and warm runs of every page on a fresh server, the query floor, and one
     short load; returns the figures (the CLI prints them as JSON, last)."""
-
-
     las = current_las(settings.data_dir())
     with tempfile.TemporaryDirectory() as tmp:
         qlog = Path(tmp) / "queries.jsonl"
@@ -266,7 +260,6 @@ def load_rows(figures: dict, single: list, served: list, start_ms: float | None 
 
 def run_load_bench(echo: Callable[[str], None], budget_s: float = 20.0) -> None:
     """Cold and warm page runs, then N = 1, 10, 25, 50 sessions on one process and on 4 behind nginx."""
-
     las = current_las(settings.data_dir())
     with tempfile.TemporaryDirectory() as tmp:
         qlog = Path(tmp) / "queries.jsonl"

@@ -199,12 +199,9 @@ def _theirs(release: Release, table: SourceTable, register: geography.LaRegister
     """The cross-check file's rows through the shared row loop; a row it cannot place or grade is a
     warning and is not compared."""
     rows = []
-    for row in resolved(table, register, release.provider_type, release.as_at):
-        if not row.in_england:
-            continue
-        wrong = [p for p in row.problems if p.check != "la_not_current_at_date"]
-        if wrong:
-            p = wrong[0]
+    for row in resolved(table, register, release.provider_type, release.as_at, england_only=True):
+        if row.unusable:
+            p = row.unusable[0]
             findings.append(Finding(release.id, WARNING, "crosscheck_error", f"{p.message}; this row is not compared",
                                     file, row.line, grade_col if p.check == "unknown_grade" else "local authority"))
             continue

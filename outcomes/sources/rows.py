@@ -47,6 +47,11 @@ class ResolvedRow:
     problems: list[RowProblem] = field(default_factory=list)
 
     @property
+    def unusable(self) -> list[RowProblem]:
+        """Problems that leave the row without its LA or its grade (a side table skips such a row)."""
+        return [p for p in self.problems if p.check != "la_not_current_at_date"]
+
+    @property
     def la_columns(self) -> dict[str, str | None]:
         """The geography columns of a built row."""
         v = self.la
@@ -89,11 +94,13 @@ def _la(table: SourceTable, register: geography.LaRegister, r: dict, day: dt.dat
 
 
 def resolved(table: SourceTable, register: geography.LaRegister, provider_type: str, day: dt.date,
-             rows: pd.DataFrame | None = None) -> Iterator[ResolvedRow]:
-    """Each row of the table (or of `rows`, a selection of them) with its LA on `day` and its grade."""
+             rows: pd.DataFrame | None = None, england_only: bool = False) -> Iterator[ResolvedRow]:
+    """Each row of the table (or of `rows`, a selection of them) with its LA on `day` and its grade;
+    with england_only, rows in Welsh local authorities are left out."""
     for r in (table.rows if rows is None else rows).to_dict("records"):
         problems: list[RowProblem] = []
         start = cell_date(r["inspection_start_date"])
         grade = _grade(provider_type, r, start, problems)
         la, in_england = _la(table, register, r, day, problems)
-        yield ResolvedRow(r, int(r["source_row"]), start, grade, la, in_england, problems)
+        if in_england or not england_only:
+            yield ResolvedRow(r, int(r["source_row"]), start, grade, la, in_england, problems)

@@ -9,6 +9,7 @@ of the project is imported, so they run in milliseconds and fail on the line at 
 from __future__ import annotations
 
 import ast
+import re
 from pathlib import Path
 
 import pytest
@@ -195,3 +196,13 @@ def test_the_checks_catch_what_they_are_for(tmp_path, bad, rule):
             check()
     finally:
         ROOT, PACKAGE = saved
+
+
+def test_the_readme_tree_names_every_stage():
+    """The README's tree is kept true: it names each stage folder there is, and no other."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    tree = readme[readme.index("outcomes/           the domain package"):readme.index("```", readme.index("outcomes/           the domain package"))]
+    named = set(re.findall(r"^  (\w+)/", tree, flags=re.M))
+    present = {p.name for p in PACKAGE.iterdir() if p.is_dir() and (p / "__init__.py").exists()}
+    assert named == present, f"README tree names {sorted(named)}; outcomes/ has {sorted(present)}"
+    assert set(STAGES[1:]) == present, f"stages {STAGES[1:]} against the folders {sorted(present)}"
