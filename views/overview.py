@@ -16,7 +16,10 @@ for head in view.headlines:
     with st.container(border=True):
         st.header(head.label, divider=False)
         c1, c2, c3 = st.columns([2, 2, 3])
-        if head.share is not None:
+        if head.lead:
+            first = head.lead[0]
+            c1.metric(first.label + head.where, f"{first.value:.1f}%", help=first.words)
+        elif head.share is not None:
             c1.metric("Good or outstanding" + head.where, f"{head.share:.1f}%",
                       help="Share of providers with an overall grade that were judged good or outstanding.")
         else:
@@ -24,7 +27,11 @@ for head in view.headlines:
         c2.metric("Providers" + head.where, f"{head.providers:,}",
                   help="All providers in the release, including those not yet inspected.")
         c3.markdown(render.release_caption(head.release))
-        if head.providers != head.graded:
+        if head.lead:
+            st.markdown("\n".join(f"- {f.words}" for f in head.lead))
+            st.caption("Graded inspections from September 2024 give no overall effectiveness grade, so Ofsted leads with "
+                       "these measures, not a share good or outstanding.")
+        elif head.providers != head.graded:
             c3.caption(f"{head.graded:,} have an overall grade; the rest are not yet inspected or were "
                        "inspected under a framework with no overall grade.")
         st.page_link("views/provider_types.py", label=f"Explore {head.label.lower()}", query_params={"type": head.provider_type})

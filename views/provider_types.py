@@ -13,6 +13,13 @@ release = widgets.release_choice(ptype, c2)
 subtype = widgets.subtype_choice(release, c3, with_counts=True)
 render.release_notice(release)
 view = cache.result("provider_type_view", release.id, subtype)
+if view.lead:
+    st.subheader("What Ofsted leads with")
+    st.markdown("\n".join(f"- {f.words}" for f in view.lead))
+    st.caption("Graded inspections from September 2024 give no overall effectiveness grade: the grades below are those "
+               "schools still hold from an inspection before then, not a measure to compare with earlier years.")
+if view.counts_note:
+    st.info(view.counts_note)
 
 render.chart(view.distribution)
 with st.expander("Table: England"):

@@ -22,25 +22,36 @@ def is_dated(release: Release, table: SourceTable) -> bool:
     return table.history or TYPES[release.provider_type].dated_snapshot
 
 
-def select_latest(rows: pd.DataFrame, as_at: dt.date, cutoff_days: int, latest_only: bool = True) -> pd.DataFrame:
-    """Each provider's latest inspection starting on or before `as_at` and published by the cut-off
+def select_latest(rows: pd.DataFrame, as_at: dt.date, cutoff: dt.date, latest_only: bool = True,
+                  report_lag_days: int = 0) -> pd.DataFrame:
+    """Each provider's latest inspection starting on or before `as_at` and published by `cutoff`
     (or, with latest_only=False, every such inspection).
 
-    Where the start date is missing (a report the compiler could not read) the publication date
-    stands in for it: an inspection always starts before its report is published, so this never
-    takes in a later inspection.
+    An inspection without a start date (SIF rows of Ofsted's workbook give a publication date only;
+    a report the compiler could not read) counts when its report was published by the cut-off, as
+    Ofsted's releases of that time counted "all inspections published by" their cut-off (its 59
+    authorities as at 31 March 2015 include reports published to 30 June). To order it among a
+    provider's other inspections it is placed `report_lag_days` before its publication, the typical
+    time from an inspection to its report (ProviderType.report_lag_days).
     """
-    limit = as_at + dt.timedelta(days=cutoff_days)
     start = pd.to_datetime(rows["inspection_start_date"])
     pub = pd.to_datetime(rows["publication_date"])
-    effective = start.fillna(pub)
-    keep = effective.notna() & (effective <= pd.Timestamp(as_at)) & (pub.isna() | (pub <= pd.Timestamp(limit)))
-    chosen = rows[keep].copy()
+    published_in_time = pub.isna() | (pub <= pd.Timestamp(cutoff))
+    dated = start.notna() & (start <= pd.Timestamp(as_at)) & published_in_time
+    undated = start.isna() & pub.notna() & published_in_time
+    chosen = rows[dated | undated].copy()
     if not latest_only:
         return chosen.reset_index(drop=True)
-    chosen["_start"], chosen["_pub"] = effective[keep], pub[keep]
+    chosen["_start"] = placed_start(chosen, report_lag_days)
+    chosen["_pub"] = pd.to_datetime(chosen["publication_date"])
     chosen = chosen.sort_values(["urn", "_start", "_pub"]).groupby("urn", sort=False).tail(1)
     return chosen.drop(columns=["_start", "_pub"]).sort_values("source_row").reset_index(drop=True)
+
+
+def placed_start(rows: pd.DataFrame, report_lag_days: int) -> pd.Series:
+    """Each inspection's start date, or for one without, its publication date less the typical lag."""
+    start = pd.to_datetime(rows["inspection_start_date"])
+    return start.fillna(pd.to_datetime(rows["publication_date"]) - pd.Timedelta(days=report_lag_days))
 
 
 def _provider_row(release: Release, row: ResolvedRow, file: str, findings: list[Finding]) -> dict:
@@ -78,8 +89,9 @@ def canonical(release: Release, table: SourceTable, register: geography.LaRegist
     findings = checks.read_notes(rid, table)
     rows, history = table.rows, None
     if is_dated(release, table):
-        history = select_latest(rows, release.as_at, release.cutoff_days, latest_only=False)
-        rows = select_latest(history, release.as_at, release.cutoff_days)
+        lag = TYPES[release.provider_type].report_lag_days
+        history = select_latest(rows, release.as_at, release.cutoff, latest_only=False, report_lag_days=lag)
+        rows = select_latest(history, release.as_at, release.cutoff, report_lag_days=lag)
         findings.append(note(rid, "latest_as_at", f"kept {len(rows):,} latest inspections as at {release.as_at} of "
                                                   f"{len(table.rows):,} rows", file))
     out, welsh = [], 0

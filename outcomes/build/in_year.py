@@ -41,17 +41,17 @@ def year_start(as_at: dt.date) -> dt.date:
     return dt.date(as_at.year - 1, as_at.month, as_at.day) + dt.timedelta(days=1)
 
 
-def _in_year(start: pd.Series, published: pd.Series, as_at: dt.date, cutoff_days: int) -> pd.Series:
+def _in_year(start: pd.Series, published: pd.Series, as_at: dt.date, cutoff: dt.date) -> pd.Series:
     s, p = pd.to_datetime(start), pd.to_datetime(published)
-    limit = pd.Timestamp(as_at + dt.timedelta(days=cutoff_days))
+    limit = pd.Timestamp(cutoff)
     return (s >= pd.Timestamp(year_start(as_at))) & (s <= pd.Timestamp(as_at)) & p.notna() & (p <= limit)
 
 
-def schools(providers: pd.DataFrame, judgements: pd.DataFrame, as_at: dt.date, cutoff_days: int) -> pd.DataFrame:
+def schools(providers: pd.DataFrame, judgements: pd.DataFrame, as_at: dt.date, cutoff: dt.date) -> pd.DataFrame:
     """One row per judgement of each graded inspection in the year, and one per ungraded inspection
     in the year (judgement 'ungraded_outcome'), for schools in England."""
     england = providers[providers["in_england"].astype(bool)]
-    graded = england[_in_year(england["inspection_start_date"], england["publication_date"], as_at, cutoff_days)]
+    graded = england[_in_year(england["inspection_start_date"], england["publication_date"], as_at, cutoff)]
     base = ["urn", "provider_subtype", *_GEOGRAPHY]
     rows = []
     overall = graded[base + ["inspection_start_date", "publication_date"]].assign(
@@ -61,7 +61,7 @@ def schools(providers: pd.DataFrame, judgements: pd.DataFrame, as_at: dt.date, c
     rows.append(graded[base + ["inspection_start_date", "publication_date"]].merge(keyed[["urn", "judgement", "grade"]], on="urn")
                 .assign(inspection_kind="graded"))
     if "ungraded_inspection_date" in england:
-        ungraded = england[_in_year(england["ungraded_inspection_date"], england["ungraded_publication_date"], as_at, cutoff_days)]
+        ungraded = england[_in_year(england["ungraded_inspection_date"], england["ungraded_publication_date"], as_at, cutoff)]
         rows.append(ungraded[base].assign(
             inspection_start_date=ungraded["ungraded_inspection_date"], publication_date=ungraded["ungraded_publication_date"],
             inspection_kind="ungraded", judgement="ungraded_outcome", grade=None, ungraded_outcome=ungraded["ungraded_outcome"]))

@@ -4,6 +4,7 @@
                        judgements.parquet     sub-judgements, one row per provider and judgement
                        history.parquet        every inspection up to the date (LA types)
                        inspections_in_year.parquet   the year's inspections (the flow), where held
+                       national_counts.parquet   Ofsted's national counts (files of inspected providers only)
                        release.json, qa_report.csv
     data/lookups/local_authorities.parquet    the LA register
     data/serving/grades.parquet, judgement_counts.parquet, change_counts.parquet   (outcomes.build.serving)
@@ -21,6 +22,7 @@ PROVIDERS = "providers.parquet"
 JUDGEMENTS = "judgements.parquet"
 HISTORY = "history.parquet"
 IN_YEAR = "inspections_in_year.parquet"
+NATIONAL_COUNTS = "national_counts.parquet"  # Ofsted's own counts, where the file lists inspected providers only
 RELEASE_JSON = "release.json"
 QA_REPORT = "qa_report.csv"
 GRADES = "grades.parquet"

@@ -14,7 +14,7 @@ from typing import Callable
 import pandas as pd
 
 from outcomes import atomic, settings
-from outcomes.build import in_year, layout, serving
+from outcomes.build import in_year, layout, national_counts, serving
 from outcomes.build.canonical import canonical
 from outcomes.domain import geography
 from outcomes.domain.fields import IN_YEAR_COLUMNS, PROVIDER_COLUMNS, PROVIDER_EXTRA_COLUMNS, TYPES
@@ -34,6 +34,7 @@ class BuiltRelease:
     judgements: pd.DataFrame | None = None
     history: pd.DataFrame | None = None  # every inspection up to the date (dated snapshot types)
     in_year: pd.DataFrame | None = None  # the year's inspections (the flow), where the files give it
+    national_counts: pd.DataFrame | None = None  # Ofsted's own counts, where the file lists inspected providers only
     findings: list[Finding] = field(default_factory=list)
     skipped: str = ""  # why it was not built (missing files)
 
@@ -71,7 +72,7 @@ def _checked(release: Release, table: SourceTable, providers: pd.DataFrame,
     found = checks.validate_fields(release.id, providers, registered, table.path.name)
     found += checks.duplicates(release.id, providers)
     if not TYPES[release.provider_type].dated_snapshot:
-        found += checks.date_order(release.id, providers, release.as_at, release.cutoff_days)
+        found += checks.date_order(release.id, providers, release.as_at, release.cutoff)
     prev_id, prev = previous if previous else (None, None)
     found += checks.compare_with_previous(release.id, providers, prev, prev_id)
     if table.la_key in ("urn", "ons", "dfe") and TYPES[release.provider_type].dated_snapshot:
@@ -84,7 +85,7 @@ def _checked(release: Release, table: SourceTable, providers: pd.DataFrame,
 def _flow(release: Release, built: BuiltRelease, source_dir: Path, register: geography.LaRegister) -> None:
     """The year's inspections beside the stock, where the release has them."""
     if release.provider_type == "state_funded_school" and "ungraded_outcome" in built.providers:
-        built.in_year = in_year.schools(built.providers, built.judgements, release.as_at, release.cutoff_days)
+        built.in_year = in_year.schools(built.providers, built.judgements, release.as_at, release.cutoff)
         built.findings += checks.validate_fields(release.id, built.in_year, IN_YEAR_COLUMNS, layout.IN_YEAR)
         built.findings.append(note(release.id, "in_year", f"{len(built.in_year):,} rows of inspections carried out from "
                                    f"{in_year.year_start(release.as_at)} and published by the cut-off", layout.IN_YEAR))
@@ -112,6 +113,8 @@ def build_release(release: Release, source_dir: Path, register: geography.LaRegi
         built.findings += run_crosscheck(release, source_dir, register, providers, table)
     built.providers, built.judgements, built.history = providers, judgements, history
     _flow(release, built, source_dir, register)
+    built.national_counts, found = national_counts.ofsted_counts(release, source_dir)
+    built.findings += found
     return built
 
 
@@ -126,6 +129,8 @@ def write_release(built: BuiltRelease, data_dir: Path) -> Path:
             built.history.to_parquet(folder / layout.HISTORY, index=False)
         if built.in_year is not None:
             built.in_year.to_parquet(folder / layout.IN_YEAR, index=False)
+        if built.national_counts is not None:
+            built.national_counts.to_parquet(folder / layout.NATIONAL_COUNTS, index=False)
         meta = {"id": r.id, "version": r.version, "provider_type": r.provider_type, "as_at": r.as_at.isoformat(),
                 "built_at": dt.datetime.now(settings.LONDON).isoformat(timespec="seconds"),
                 "sources": [{"path": s.path, "sha256": s.sha256} for s in r.sources],

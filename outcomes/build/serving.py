@@ -17,9 +17,9 @@ import duckdb
 import pandas as pd
 
 from outcomes import atomic, settings
-from outcomes.build import changes, layout
+from outcomes.build import changes, layout, national_counts
 from outcomes.domain import disclosure, ees
-from outcomes.domain.fields import AREA_LEVELS, GEOGRAPHY_COLUMNS, Level
+from outcomes.domain.fields import AREA_LEVELS, GEOGRAPHY_COLUMNS, Counts, Level
 from outcomes.domain.frameworks import BAD_GRADES, GOOD_OR_BETTER, GRADED
 from outcomes.domain.geography import ENGLAND
 from outcomes.domain.releases import Release, load_catalogue
@@ -33,6 +33,12 @@ QUERIES = {
     "grade_counts_by_subtype": """
         SELECT p.region_code, p.region_name, p.new_la_code, p.old_la_code, p.la_name, p.provider_subtype,
                coalesce(p.overall_grade, 'not_yet_graded') AS grade, count(*) AS n
+        FROM providers p
+        WHERE p.release_id = $release_id AND p.in_england
+        GROUP BY ALL ORDER BY ALL""",
+    # Registered places by area and subtype (NULL where no provider has places recorded).
+    "places_by_subtype": """
+        SELECT p.region_code, p.new_la_code, p.provider_subtype, sum(p.places) AS registered_places
         FROM providers p
         WHERE p.release_id = $release_id AND p.in_england
         GROUP BY ALL ORDER BY ALL""",
@@ -53,6 +59,7 @@ class BuiltData:
     def __init__(self, data_dir: Path, catalogue: list[Release] | None = None):
         cat = catalogue if catalogue is not None else load_catalogue()
         self.releases = sorted((r for r in cat if layout.is_built(data_dir, r.id)), key=lambda r: (r.provider_type, r.as_at))
+        self.data_dir = Path(data_dir)
         self._con = duckdb.connect()
         layout.load_release_tables(self._con, data_dir, [r.id for r in self.releases])
 
@@ -61,15 +68,18 @@ class BuiltData:
         return self._con.execute(sql, {k: v for k, v in params.items() if f"${k}" in sql}).df()
 
 
-def compute_grade_table(counts: pd.DataFrame, release: Release, level: str, subtype: str | None = None) -> pd.DataFrame:
+def compute_grade_table(counts: pd.DataFrame, release: Release, level: str, subtype: str | None = None,
+                        places: pd.DataFrame | None = None, national: pd.DataFrame | None = None) -> pd.DataFrame:
     """Numeric tidy table of grade counts and shares at one level, from a release's grade counts
-    (query `grade_counts_by_subtype`); shares are not yet masked."""
+    (query `grade_counts_by_subtype`) and registered places (`places_by_subtype`); shares are not
+    yet masked. `national`: Ofsted's own national counts (outcomes.build.national_counts)."""
     if subtype is not None:
         counts = counts[counts["provider_subtype"] == subtype]
+        places = places[places["provider_subtype"] == subtype] if places is not None else None
     counts = counts.drop(columns=["provider_subtype"], errors="ignore")
     cols = ees.indicator_columns(release.provider_type, counts)
     keys = ees.area_keys(level)
-    end = ees.level_columns(level) + ["as_at_date", "provider_type", "provider_subtype"]
+    end = ees.level_columns(level) + ["as_at_date", "provider_type", "provider_subtype", "counts_basis"]
     if counts.empty or (level != Level.NATIONAL and counts["new_la_code"].isna().all()):
         return pd.DataFrame(columns=end + cols)
     pivot = counts.pivot_table(index=keys or None, columns="grade", values="n", aggfunc="sum", fill_value=0) if keys else \
@@ -90,6 +100,11 @@ def compute_grade_table(counts: pd.DataFrame, release: Release, level: str, subt
         pivot["pct_good_or_outstanding"] = (100 * pivot[good].sum(axis=1) / denominator).round(1)
     pivot["pct_inadequate"] = (100 * pivot[bad].sum(axis=1) / denominator).round(1) if bad else float("nan")
     out = pivot.copy()
+    if "registered_places" in cols:
+        out["registered_places"] = _places(out, keys, places)
+    out["counts_basis"] = release.counts.label
+    if level == Level.NATIONAL and national is not None:
+        out = _with_national_counts(out, national, subtype, cols)
     for c, v in ees.time_columns(release.as_at).items():
         out[c] = v
     out["geographic_level"] = Level(level).label
@@ -104,6 +119,35 @@ def compute_grade_table(counts: pd.DataFrame, release: Release, level: str, subt
     elif level == Level.REGIONAL:
         out = out.sort_values("region_name")
     return out[end + cols].reset_index(drop=True)
+
+
+def _places(table: pd.DataFrame, keys: list[str], places: pd.DataFrame | None) -> pd.Series:
+    """Registered places of each area of the table (NA where the file gives none)."""
+    if places is None or places.empty:
+        return pd.Series(pd.NA, index=table.index, dtype="Int64")
+    code = {Level.REGIONAL: "region_code", Level.LOCAL_AUTHORITY: "new_la_code"}
+    by = next((code[lv] for lv in (Level.LOCAL_AUTHORITY, Level.REGIONAL) if code[lv] in keys), None)
+    if by is None:
+        return pd.Series(places["registered_places"].sum(min_count=1), index=table.index).astype("Int64")
+    sums = places.groupby(by, dropna=False)["registered_places"].sum(min_count=1)
+    return table[by].map(sums).astype("Int64")
+
+
+def _with_national_counts(row: pd.DataFrame, national: pd.DataFrame, subtype: str | None, cols: list[str]) -> pd.DataFrame:
+    """England's row with Ofsted's own counts of every active provider: providers and places from
+    its series, the difference from the file counted as not yet inspected; shares unchanged."""
+    theirs = national[national["provider_subtype"] == (subtype or national_counts.ALL)]
+    if theirs.empty:
+        return row
+    t = theirs.iloc[0]
+    out = row.copy()
+    extra = int(t["providers"]) - int(out["providers"].iloc[0])
+    out["providers"] = int(t["providers"])
+    out["not_yet_graded"] = int(out["not_yet_graded"].iloc[0]) + extra
+    if "registered_places" in cols and pd.notna(t["places"]):
+        out["registered_places"] = int(t["places"])
+    out["counts_basis"] = Counts.ALL_REGISTERED.label
+    return out
 
 
 def _ranked(table: pd.DataFrame) -> pd.DataFrame:
@@ -121,11 +165,13 @@ def _ranked(table: pd.DataFrame) -> pd.DataFrame:
 def grade_rows(data: BuiltData, release: Release) -> pd.DataFrame:
     """Every level x subtype table of one release, masked and ranked, stacked long."""
     counts = data.query("grade_counts_by_subtype", release_id=release.id)
+    places = data.query("places_by_subtype", release_id=release.id)
+    national = national_counts.load(data.data_dir, release.id)
     subtypes = [None] + sorted(s for s in counts["provider_subtype"].dropna().unique())
     frames = []
     for subtype in subtypes:
         for level in AREA_LEVELS:
-            table = compute_grade_table(counts, release, level, subtype)
+            table = compute_grade_table(counts, release, level, subtype, places, national)
             columns = ",".join(table.columns)
             if table.empty:
                 continue

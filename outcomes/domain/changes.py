@@ -24,19 +24,29 @@ CHANGES: dict[str, str] = {
     "not_yet_inspected": "are still not yet inspected",
     "not_comparable": "have grades on scales that cannot be compared",
     "closed_or_left": "closed or left the register",
+    "outside_scope": "cannot be followed (one of the two files lists inspected providers only)",
 }
 PREVIOUS_RELEASE = "previous_release"
 FIRST_TO_LATEST_ILACS = "first_to_latest_ilacs"
 ILACS_START = dt.date(2018, 1, 1)  # ILACS replaced the single inspection framework (frameworks.BREAKS)
 
 
-def classify(previous: str | None, current: str | None, in_previous: bool, in_current: bool) -> str:
-    """One provider's change between two releases (grades are canonical grade keys or None)."""
+def classify(previous: str | None, current: str | None, in_previous: bool, in_current: bool,
+             previous_inspected_only: bool = False, current_inspected_only: bool = False) -> str:
+    """One provider's change between two releases (grades are canonical grade keys or None).
+
+    A file of inspected providers only does not list a provider not yet inspected: a provider
+    missing from it may be open all the same. So one absent from such a file counts as closed only
+    if it had been inspected (it would be listed if open), and one new beside such a file counts as
+    new only once inspected; the rest are outside the comparison's scope."""
     p, c = GRADE_RANK.get(previous or ""), GRADE_RANK.get(current or "")
     if not in_current:
-        return "closed_or_left"
+        uninspected = previous in (None, "not_yet_graded")
+        return "outside_scope" if current_inspected_only and uninspected else "closed_or_left"
     if not in_previous:
-        return "newly_inspected" if c is not None else "new_not_yet_inspected"
+        if c is not None:
+            return "newly_inspected"
+        return "outside_scope" if previous_inspected_only else "new_not_yet_inspected"
     if p is not None and c is not None:
         return "improved" if c < p else "declined" if c > p else "same"
     if c is not None:

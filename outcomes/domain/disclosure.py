@@ -15,6 +15,7 @@ import pandas as pd
 THRESHOLD = 3
 SUPPRESSED = "c"      # confidential (GSS symbol)
 NOT_APPLICABLE = "z"  # no graded providers: the share does not exist
+NOT_AVAILABLE = "x"  # the source does not give this figure (the 2015 social care file has no places)
 REASON = (f"Local authority shares built on fewer than {THRESHOLD} graded providers are suppressed (`{SUPPRESSED}`): "
           "with one or two providers, a share would reveal the grade of an identifiable children's home or childminder. "
           f"A share with no graded providers does not exist (`{NOT_APPLICABLE}`). Suppressed areas are left out of "
@@ -49,8 +50,11 @@ def mask(table: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
 
 
 def published(table: pd.DataFrame, level: str | None = None) -> pd.DataFrame:
-    """The table as downloaded: each share as text with one decimal, or its symbol."""
+    """The table as downloaded: each share as text with one decimal, or its symbol; a count the
+    source does not give (registered places in 2015) as x."""
     out = table.copy()
+    if "registered_places" in out:
+        out["registered_places"] = [NOT_AVAILABLE if pd.isna(v) else int(v) for v in out["registered_places"]]
     levels = out["geographic_level"] if level is None else pd.Series(level, index=out.index)
     for c in [c for c in out.columns if c.startswith("pct_")]:
         out[c] = [status(n, lv) or (f"{v:.1f}" if pd.notna(v) else NOT_APPLICABLE)

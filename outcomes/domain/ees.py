@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from outcomes.domain.fields import COUNT_INDICATORS, FIELDS, GEOGRAPHY_COLUMNS, Level
+from outcomes.domain.fields import COUNT_INDICATORS, FIELDS, GEOGRAPHY_COLUMNS, TYPES, Level
 from outcomes.domain.frameworks import GOOD_OR_BETTER, scale_grades
 
 TOTAL = "Total"
@@ -48,7 +48,7 @@ def indicator_columns(provider_type: str, counts: pd.DataFrame | None = None) ->
     """Indicators of a provider type: providers, graded, its scale's grades, then shares."""
     grades = [g for g in scale_grades(provider_type) if g in COUNT_INDICATORS]
     extra = [g for g in ("no_overall_grade", "not_known") if counts is not None and g in set(counts["grade"])]
-    cols = ["providers", "graded"] + grades + extra + ["not_yet_graded"]
+    cols = ["providers"] + (["registered_places"] if TYPES[provider_type].has_places else []) + ["graded"] + grades + extra + ["not_yet_graded"]
     if GOOD_OR_BETTER & set(grades):
         cols.append("pct_good_or_outstanding")
     cols.append("pct_inadequate")

@@ -22,15 +22,21 @@ class ProviderType:
     # inspection as at the release date (the area SEND file holds only each area's latest
     # inspection, so a snapshot at an earlier date must drop the later ones).
     dated_snapshot: bool = False
+    # Days between an inspection's start and its report, typically (the median in the compiled
+    # histories: ILACS 51-56, area SEND 66). A row with a publication date but no start date is
+    # placed this long before its publication; the methodology page states the rule.
+    report_lag_days: int = 0
+    has_places: bool = False  # providers are registered for a number of places (children's social care)
 
 
 TYPES: dict[str, ProviderType] = {t.key: t for t in (
     ProviderType("la_childrens_services", "Local authority children's services", "local authorities", None, True,
-                 dated_snapshot=True),
-    ProviderType("social_care_provider", "Children's social care providers", "providers", "Children's home", False),
+                 dated_snapshot=True, report_lag_days=56),
+    ProviderType("social_care_provider", "Children's social care providers", "providers", "Children's home", False,
+                 has_places=True),
     ProviderType("state_funded_school", "State-funded schools", "schools", None, False),
     ProviderType("area_send", "Area SEND (local area partnerships)", "local areas", None, True,
-                 good_or_better_scale=False, dated_snapshot=True),
+                 good_or_better_scale=False, dated_snapshot=True, report_lag_days=66),
     ProviderType("further_education", "Further education and skills providers", "providers", None, False,
                  has_geography=False),
 )}
@@ -75,6 +81,18 @@ class Status(StrEnum):
     def needs_warning(self) -> bool:
         """Derived data and partial coverage carry a visible warning wherever they are shown."""
         return self in (Status.DERIVED, Status.OFFICIAL_PARTIAL)
+
+
+class Counts(StrEnum):
+    """Which providers a release's counts cover. Some of Ofsted's provider-level files list only the
+    providers with a latest full inspection (social care 2015-2020, 2023, 2024): their counts of
+    providers and places are of inspected providers only, not every active one (outcomes.domain.releases)."""
+    ALL_REGISTERED = "all_registered"
+    INSPECTED_ONLY = "inspected_only"
+
+    @property
+    def label(self) -> str:
+        return {Counts.ALL_REGISTERED: "All registered providers", Counts.INSPECTED_ONLY: "Inspected providers only"}[self]
 
 
 STATUS_LABELS: dict[str, str] = {
@@ -158,6 +176,7 @@ _F = [
     # -- filters --
     Field("provider_type", "Provider type", "The family of providers Ofsted inspects, one release series each.", "string", tuple(PROVIDER_TYPES), nullable=False),
     Field("provider_subtype", "Provider subtype", "Provision type (social care), Ofsted phase (schools), provider group (FE) or 'Local authority'.", "string"),
+    Field("counts_basis", "Counts cover", "Which providers the counts cover: every registered provider, or inspected providers only where Ofsted's provider-level file lists only providers with an inspection (children's social care as at 31 March 2015-2020, 2023 and 2024). National rows of 2015-2020 take Ofsted's own count of every active provider (Table 6 of its 2022 workbook); shares are of graded providers either way.", "string", ("All registered providers", "Inspected providers only")),
     # -- provider-level attributes --
     Field("urn", "URN", "Ofsted unique reference number of the provider (UKPRN for further education).", "string", nullable=False, role="attribute"),
     Field("provider_name", "Provider name", "Name as published. Children's homes are published as REDACTED and stay so.", "string", role="attribute"),
@@ -191,7 +210,8 @@ _F = [
     Field("grade", "Grade", "Canonical grade of the judgement.", "string", GRADE_CODES, role="attribute"),
     Field("grade_published", "Grade as published", "The grade exactly as the source gives it.", "string", role="attribute"),
     # -- indicators --
-    Field("providers", "Providers", "Number of providers in the release for this row (inspected or not).", "integer", role="indicator", unit="providers"),
+    Field("providers", "Providers", "Number of providers in the release for this row: inspected or not, or inspected only where `counts_basis` says so.", "integer", role="indicator", unit="providers"),
+    Field("registered_places", "Registered places", "Places the providers are registered for (children's social care; agencies have none). x where the file gives no places (31 March 2015).", "integer", role="indicator", unit="places"),
     Field("graded", "Graded providers", "Providers with an overall grade at their latest inspection (the denominator of the shares).", "integer", role="indicator", unit="providers"),
     Field("outstanding", "Outstanding", "Providers judged outstanding.", "integer", role="indicator", unit="providers"),
     Field("good", "Good", "Providers judged good.", "integer", role="indicator", unit="providers"),

@@ -98,6 +98,9 @@ class FrameworkBreak:
     date: dt.date
     title: str
     explanation: str
+    # From this date inspections give no overall grade: a share good or outstanding afterwards is of
+    # providers still holding a grade from before, never a continuation of the series.
+    ends_overall_grade: bool = False
 
 
 BREAKS: list[FrameworkBreak] = [
@@ -124,7 +127,8 @@ BREAKS: list[FrameworkBreak] = [
                    "The EIF added the sub-judgements quality of education, behaviour and attitudes and personal development."),
     FrameworkBreak("state_funded_school", dt.date(2024, 9, 1), "No overall effectiveness grade",
                    "From September 2024 graded inspections give no overall effectiveness grade; from November 2025 report "
-                   "cards grade each area on a five-point scale. A share good or outstanding cannot be continued past this point."),
+                   "cards grade each area on a five-point scale. A share good or outstanding cannot be continued past this point.",
+                   ends_overall_grade=True),
 ]
 
 
@@ -282,6 +286,18 @@ def framework_of(provider_type: str, grade: str | None, inspection_date: dt.date
 
 def breaks_for(provider_type: str) -> list[FrameworkBreak]:
     return [b for b in BREAKS if b.provider_type == provider_type]
+
+
+def overall_grades_ended(provider_type: str, as_at: dt.date) -> FrameworkBreak | None:
+    """The break after which the type's inspections give no overall grade, when `as_at` is past it
+    (schools as at 31 August 2025): the release's overall grades are all from before that break."""
+    return next((b for b in breaks_for(provider_type) if b.ends_overall_grade and b.date <= as_at), None)
+
+
+def old_grades_words(provider_type: str, as_at: dt.date) -> str:
+    """'that still hold an overall effectiveness grade from an inspection before September 2024', or ''."""
+    b = overall_grades_ended(provider_type, as_at)
+    return f"that still hold an overall effectiveness grade from an inspection before {b.date:%B %Y}" if b else ""
 
 
 def break_label(provider_type: str, before: dt.date, after: dt.date) -> str:

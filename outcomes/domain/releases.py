@@ -17,7 +17,7 @@ from pathlib import Path
 
 from outcomes import settings
 from outcomes.errors import CatalogueError, MissingFile
-from outcomes.domain.fields import PROVIDER_TYPES, Status
+from outcomes.domain.fields import PROVIDER_TYPES, Counts, Status
 
 
 @dataclass(frozen=True)
@@ -88,7 +88,14 @@ class Release:
     source_publication: str = ""  # Ofsted's (or the compiler's) page for the release
     source_published: str = ""  # when Ofsted published it, where known
     next_update: str = ""
-    cutoff_days: int = 30  # inspections published within this many days after as_at count
+    # The release's publication cut-off: an inspection counts only if its report was published by
+    # then (Ofsted sets one per release: 30 April for social care as at 31 March, 30 September for
+    # schools as at 31 August, later for LA children's services and area SEND). `cutoff_note` says
+    # where the date comes from.
+    cutoff: dt.date | None = None
+    cutoff_note: str = ""
+    counts: Counts = Counts.ALL_REGISTERED  # which providers its counts cover
+    definition: str = ""  # what the release counts (which providers and inspections), in Ofsted's words where known
     notes: str = ""
     revisions: tuple[Revision, ...] = field(default_factory=tuple)
     supersedes: str = ""  # a release of the same type and date this one replaces when it is built
@@ -206,12 +213,29 @@ def _release(entry: dict, where: str, crosscheck: Crosscheck | None) -> Release:
         sources=tuple(SourceFile(s["path"], s.get("sha256", "")) for s in entry["sources"]),
         version=int(entry.get("version", 1)), coverage=entry.get("coverage", "England"),
         source_publication=entry.get("source_publication", ""), source_published=str(entry.get("source_published", "")),
-        next_update=entry.get("next_update", ""), cutoff_days=int(entry.get("cutoff_days", 30)),
+        next_update=entry.get("next_update", ""), cutoff=_cutoff(entry),
+        cutoff_note=str(entry.get("cutoff_note", "")), counts=Counts(entry.get("counts", Counts.ALL_REGISTERED)),
+        definition=str(entry.get("definition", "")),
         notes=entry.get("notes", ""), revisions=_revisions(entry.get("revisions", ()), where),
         supersedes=entry.get("supersedes", ""), crosscheck=crosscheck,
         in_year=_crosscheck(entry.get("in_year"), where),
         pre_release_access=tuple(str(n) for n in entry.get("pre_release_access", ())),
     )
+
+
+DEFAULT_CUTOFF_DAYS = 30  # a month after the date, where the catalogue names no cut-off of its own
+
+
+def _cutoff(entry: dict) -> dt.date:
+    """`cutoff = 2024-05-31`, or `cutoff_days = N` after as_at (default 30)."""
+    as_at = entry["as_at"] if isinstance(entry["as_at"], dt.date) else dt.date.fromisoformat(entry["as_at"])
+    value = entry.get("cutoff")
+    if value is None:
+        return as_at + dt.timedelta(days=int(entry.get("cutoff_days", DEFAULT_CUTOFF_DAYS)))
+    day = value if isinstance(value, dt.date) else dt.date.fromisoformat(str(value))
+    if day < as_at:
+        raise ValueError(f"cutoff {day} is before as_at {as_at}: reports are counted up to a date on or after the snapshot")
+    return day
 
 
 def _revisions(values, where: str) -> tuple[Revision, ...]:

@@ -114,11 +114,11 @@ def compare_with_previous(release_id: str, current: pd.DataFrame, previous: pd.D
     return out
 
 
-def date_order(release_id: str, providers: pd.DataFrame, as_at: dt.date, cutoff_days: int) -> list[Finding]:
+def date_order(release_id: str, providers: pd.DataFrame, as_at: dt.date, cutoff: dt.date) -> list[Finding]:
     """Inspections after their publication, or after the 'as at' date, or published past the cut-off."""
     out = []
     start, pub = providers["inspection_start_date"], providers["publication_date"]
-    limit = as_at + dt.timedelta(days=cutoff_days)
+    limit = cutoff
     for r, s, p in zip(providers.itertuples(index=False), start, pub):
         if s is not None and not pd.isna(s) and s > as_at:
             out.append(Finding(release_id, WARNING, "inspection_after_as_at", f"URN {r.urn}: inspection started {s}, after the 'as at' date {as_at}",

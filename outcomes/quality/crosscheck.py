@@ -90,7 +90,7 @@ def _likely_cause(o: dict, t: dict, history: pd.DataFrame | None, as_at: dt.date
 
 
 def crosscheck(release_id: str, ours: pd.DataFrame, theirs: pd.DataFrame, *, file: str, label: str,
-               as_at: dt.date, cutoff_days: int, authority: str, grade_column: str = "overall judgement",
+               as_at: dt.date, cutoff: dt.date, authority: str, grade_column: str = "overall judgement",
                date_column: str = "inspection date", history: pd.DataFrame | None = None) -> list[Finding]:
     """Compare a built release with an independent table, one row per local authority on each side.
 
@@ -121,7 +121,7 @@ def crosscheck(release_id: str, ours: pd.DataFrame, theirs: pd.DataFrame, *, fil
     both = [k for k in t_by if k in o_by]
     only_ours = sorted(o_by[k]["name"] or k for k in o_by if k not in t_by)
     only_theirs = sorted(t_by[k]["name"] or k for k in t_by if k not in o_by)
-    limit = as_at + dt.timedelta(days=cutoff_days)
+    limit = cutoff
     grade_agree = date_agree = later = 0
     for k in sorted(both, key=lambda k: t_by[k]["row"]):
         o, t = o_by[k], t_by[k]
@@ -190,7 +190,7 @@ def run_crosscheck(release: Release, source_dir: Path, register: geography.LaReg
     compiled = " compiled from Ofsted's reports" if release.status == Status.MANAGEMENT_INFORMATION else ""
     authority = f"{cc.label} is the authority (this release is {release.status_label.lower()}{compiled})."
     return findings + crosscheck(rid, ours, theirs, file=path.name, label=cc.label, as_at=release.as_at,
-                                 cutoff_days=release.cutoff_days, authority=authority, grade_column=grade_col,
+                                 cutoff=release.cutoff, authority=authority, grade_column=grade_col,
                                  date_column=date_col, history=history)
 
 

@@ -12,6 +12,7 @@ import pandas as pd
 
 from outcomes.domain.fields import Level
 from outcomes.results import in_year
+from outcomes.results.leading import MEASURES, stock_measure
 from outcomes.results.tidy import grade_table
 from outcomes.store.store import Store
 
@@ -115,19 +116,6 @@ NOT_REPRODUCED: list[tuple[str, str]] = [
 ]
 
 
-def _share(hit: pd.Series) -> float:
-    return round(100 * hit.mean(), 1)
-
-
-EIF_START = pd.Timestamp(2019, 9, 1)  # the education inspection framework (frameworks.BREAKS)
-# Stock measures that are not columns of the national tidy table: provider rows -> a figure.
-MEASURES = {
-    "pct_graded_under_eif": lambda p: _share(pd.to_datetime(p["inspection_start_date"]) >= EIF_START),
-    "pct_inspected_under_eif": lambda p: _share((pd.to_datetime(p["inspection_start_date"]) >= EIF_START)
-                                                | (pd.to_datetime(p["ungraded_inspection_date"]) >= EIF_START)),
-}
-
-
 def ours(store: Store, h: Headline) -> float | None:
     """Our figure for a headline from the published build (None if that release is not published)."""
     release = next((r for r in store.releases_of(h.provider_type) if r.as_at == h.as_at), None)
@@ -142,8 +130,7 @@ def ours(store: Store, h: Headline) -> float | None:
         table = in_year.judgement_table(frame, release.as_at)
         return float(table.loc[table["judgement"] == h.judgement, h.measure].iloc[0])
     if h.measure in MEASURES:
-        rows = store.query("provider_rows", release_id=release.id, subtype=h.subtype, la=None)
-        return MEASURES[h.measure](rows[rows["in_england"].astype(bool)])
+        return stock_measure(store, release, h.measure)
     table = grade_table(store, release, Level.NATIONAL, h.subtype)
     return float(table[h.measure].iloc[0]) if len(table) else None
 

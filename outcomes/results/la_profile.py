@@ -8,7 +8,7 @@ import pandas as pd
 
 from outcomes.domain import geography
 from outcomes.domain.fields import TYPES, Level
-from outcomes.domain.frameworks import GRADE_LABELS
+from outcomes.domain.frameworks import GRADE_LABELS, old_grades_words
 from outcomes.domain.releases import Release, previous_of
 from outcomes.domain.wording import long_date, plural
 from outcomes.results import charts, summaries
@@ -115,9 +115,10 @@ def _block(store: Store, ptype: str, release: Release, la_code: str, la_name: st
         {"area": region["region_name"] if region is not None else "Region",
          "value": region["pct_good_or_outstanding"] if region is not None else None, "kind": "Region"},
         {"area": "England", "value": england["pct_good_or_outstanding"] if england is not None else None, "kind": "England"}])
+    old = old_grades_words(release.provider_type, release.as_at)
     if pd.notna(value):
         rank = f"ranked {comp['rank']} of {comp['ranked']} local authorities"
-        title = f"{la_name}: {value:.1f}% good or outstanding, {rank}"
+        title = f"{la_name}: {value:.1f}% good or outstanding, {rank}" + (f" (of those {old})" if old else "")
     else:
         rank = "not ranked: its share is suppressed because fewer than 3 providers were graded"
         title = f"{la_name}: share suppressed (too few graded to show); region and England"

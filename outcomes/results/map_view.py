@@ -13,7 +13,7 @@ import pandas as pd
 
 from outcomes.domain import boundaries, disclosure
 from outcomes.domain.fields import TYPES, Level
-from outcomes.domain.frameworks import BAD_GRADES, GOOD_OR_BETTER, GRADE_LABELS
+from outcomes.domain.frameworks import BAD_GRADES, GOOD_OR_BETTER, GRADE_LABELS, old_grades_words
 from outcomes.domain.geography import PREDECESSORS
 from outcomes.domain.releases import Release
 from outcomes.domain.wording import long_date, plural
@@ -112,9 +112,11 @@ def title(measure: str, what: str, release, view: pd.DataFrame, england: float |
     if measure == "providers":
         return f"Number of {what} by area, as at {when}"
     word = "good or outstanding" if measure == "pct_good_or_outstanding" else "inadequate"
+    old = old_grades_words(release.provider_type, release.as_at)
+    share = f"Share {word} by area, of the {what} {old}" if old else f"Share of {what} {word} by area"
     if england is None or pd.isna(england):
-        return f"Share of {what} {word} by area, as at {when}"
-    return f"Share of {what} {word} by area, as at {when} (England: {england:.1f}%)"
+        return f"{share}, as at {when}"
+    return f"{share}, as at {when} (England: {england:.1f}%)"
 
 
 def legend_words(measure: str, view: pd.DataFrame) -> str:

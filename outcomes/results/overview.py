@@ -2,7 +2,7 @@
 long trend of children's homes and local authorities."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
@@ -12,6 +12,7 @@ from outcomes.domain.releases import Release
 from outcomes.domain.wording import long_date
 from outcomes.results import charts, summaries
 from outcomes.results.charts import Chart
+from outcomes.results.leading import Figure, leading_figures
 from outcomes.store.store import Store
 
 
@@ -25,6 +26,7 @@ class Headline:
     graded: int
     where: str                   # " (West Midlands)" for partial coverage
     grade_counts: list[tuple[str, int]]  # for scales without good/outstanding
+    lead: list[Figure] = field(default_factory=list)  # Ofsted's headline measures once overall grades ended
 
 
 @dataclass
@@ -46,11 +48,13 @@ def overview(store: Store) -> Overview:
         if nat.empty:
             continue
         row = nat.iloc[0]
-        share = row.get("pct_good_or_outstanding") if kind.good_or_better_scale else None
+        lead = leading_figures(store, release)
+        # Once inspections give no overall grade, a share of the old grades is no headline (leading).
+        share = row.get("pct_good_or_outstanding") if kind.good_or_better_scale and not lead else None
         where = "" if release.coverage.startswith("England") else f" ({release.coverage.split(' (')[0].split(':')[0]})"
         counts = [(GRADE_LABELS[g], int(row[g])) for g in ("positive", "inconsistent", "widespread_failings") if g in row.index and pd.notna(row[g])]
         heads.append(Headline(ptype, kind.label, release, None if share is None or pd.isna(share) else float(share),
-                              int(row["providers"]), int(row["graded"]), where, counts))
+                              int(row["providers"]), int(row["graded"]), where, counts, lead))
     ch, la = store.latest("social_care_provider"), store.latest("la_childrens_services")
     frames, used = [], []
     if ch:

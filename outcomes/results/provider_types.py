@@ -2,18 +2,19 @@
 its sub-judgements, and the year's inspections (the flow) where the release holds them."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import pandas as pd
 
 from outcomes.build.in_year import GRADES as IN_YEAR_GRADES
 from outcomes.build.in_year import year_start
 from outcomes.domain.fields import TYPES, Level
-from outcomes.domain.frameworks import GRADE_LABELS
+from outcomes.domain.frameworks import GRADE_LABELS, old_grades_words
 from outcomes.domain.releases import Release
 from outcomes.domain.wording import long_date, plural
 from outcomes.results import charts, in_year, summaries
 from outcomes.results.charts import Chart
+from outcomes.results.leading import Figure, leading_figures
 from outcomes.results.tidy import grade_table
 from outcomes.store.store import Store
 
@@ -29,6 +30,8 @@ class ProviderTypeView:
     trend: Chart | None
     breaks: list[tuple[str, str, str]]
     sub_judgements: pd.DataFrame  # judgement x grade counts, labelled for people
+    lead: list[Figure] = field(default_factory=list)  # Ofsted's headline measures once overall grades ended
+    counts_note: str = ""        # which providers the counts cover, where not every registered one
     in_year: InYear | None = None    # the flow: inspections carried out in the year (where the release has it)
 
 
@@ -71,7 +74,14 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
     counts = pd.DataFrame({"grade": grades, "n": [int(nat[g].iloc[0]) if len(nat) else 0 for g in grades]})
     share = nat["pct_good_or_outstanding"].iloc[0] if "pct_good_or_outstanding" in nat and len(nat) else None
     share = None if share is None or pd.isna(share) else float(share)
-    title = f"{share:.1f}% of graded {what} were good or outstanding" if share is not None else f"Latest inspection outcomes of {what}"
+    old = old_grades_words(release.provider_type, release.as_at)
+    if old and len(nat):
+        # No headline share: the overall grades are all from before the break (results.leading).
+        title = f"{what.capitalize()} by overall effectiveness grade: {int(nat['graded'].iloc[0]):,} {old}"
+    elif share is not None:
+        title = f"{share:.1f}% of graded {what} were good or outstanding"
+    else:
+        title = f"Latest inspection outcomes of {what}"
     desc = (f"Bar chart of the number of {what} in England by overall grade at their latest inspection, as at "
             f"{long_date(release.as_at)}.")
     distribution = Chart(charts.grade_distribution(counts, title, desc, kind.unit.capitalize()), desc)
@@ -99,4 +109,6 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
         sub = sub.pivot_table(index="judgement_label", columns="grade", values="n", aggfunc="sum", fill_value=0)
         sub = sub.reindex(columns=order + [c for c in sub.columns if c not in order]).rename_axis(index="Judgement", columns=None)
     return ProviderTypeView(release, what, share, distribution, not reg.empty, by_region, trend, breaks, sub,
-                            in_year_view(store, release, subtype))
+                            in_year=in_year_view(store, release, subtype),
+                            lead=leading_figures(store, release) if subtype is None else [],
+                            counts_note=summaries.counts_note(store, release))

@@ -16,10 +16,11 @@ from dataclasses import dataclass, field
 import pandas as pd
 
 from outcomes import settings
-from outcomes.domain.fields import TYPES, Level
-from outcomes.domain.frameworks import GRADE_LABELS, break_label
+from outcomes.domain.fields import TYPES, Counts, Level
+from outcomes.domain.frameworks import GRADE_LABELS, break_label, old_grades_words
 from outcomes.domain.releases import Release, load_catalogue, previous_of
 from outcomes.domain.wording import long_date, plural, when
+from outcomes.results.leading import leading_figures
 from outcomes.results.summaries import change_lines
 from outcomes.store.store import Store
 
@@ -61,30 +62,51 @@ class ReleasePage:
         return self.version == self.latest_version
 
 
+def _coverage_line(release: Release, row: pd.Series) -> str:
+    """'As at 31 March 2019, the release covers 3,018 providers (...), 2,864 of them with an overall grade.'"""
+    what = plural(None, TYPES[release.provider_type].label)
+    where = "" if release.coverage.startswith("England") else f" ({release.coverage})"
+    if row["counts_basis"] == Counts.INSPECTED_ONLY.label:
+        basis = " (inspected providers only: Ofsted's file for this date lists no others)"
+    elif release.counts == Counts.INSPECTED_ONLY:
+        basis = " (Ofsted's own count of every active provider; its provider-level file lists the inspected ones only)"
+    else:
+        basis = ""
+    return (f"As at {long_date(release.as_at)}, the release covers {int(row['providers']):,} {what}{where}{basis}, "
+            f"{int(row['graded']):,} of them with an overall grade.")
+
+
+def _share_line(store: Store, release: Release, row: pd.Series, previous: Release | None) -> str:
+    """The share good or outstanding, and its change from the previous release with any break between."""
+    text = f"{row['pct_good_or_outstanding']:.1f}% of those graded were good or outstanding at their latest inspection"
+    prev = store.grades(previous.id, Level.NATIONAL) if previous is not None else pd.DataFrame()
+    if not prev.empty and pd.notna(prev.iloc[0].get("pct_good_or_outstanding")):
+        before = float(prev.iloc[0]["pct_good_or_outstanding"])
+        diff = float(row["pct_good_or_outstanding"]) - before
+        move = "unchanged from" if abs(diff) < 0.05 else f"{'up' if diff > 0 else 'down'} {abs(diff):.1f} percentage points from"
+        text += f", {move} {before:.1f}% as at {long_date(previous.as_at)}"
+        crossing = break_label(release.provider_type, previous.as_at, release.as_at)
+        if crossing:
+            text += f" (not directly comparable: {crossing} falls between the two)"
+    return text + "."
+
+
 def findings(store: Store, release: Release, previous: Release | None) -> list[str]:
     """A few sentences with numbers computed from the release (and the one before it)."""
     kind = TYPES[release.provider_type]
-    out = []
     nat = store.grades(release.id, Level.NATIONAL)
     if nat.empty:
         return ["This release has no national figures."]
     row = nat.iloc[0]
-    when_text = f"As at {long_date(release.as_at)}"
-    where = "" if release.coverage.startswith("England") else f" ({release.coverage})"
-    out.append(f"{when_text}, the release covers {int(row['providers']):,} {plural(None, kind.label)}{where}, "
-               f"{int(row['graded']):,} of them with an overall grade.")
-    if kind.good_or_better_scale and pd.notna(row.get("pct_good_or_outstanding")):
-        text = f"{row['pct_good_or_outstanding']:.1f}% of those graded were good or outstanding at their latest inspection"
-        prev = store.grades(previous.id, Level.NATIONAL) if previous is not None else pd.DataFrame()
-        if not prev.empty and pd.notna(prev.iloc[0].get("pct_good_or_outstanding")):
-            before = float(prev.iloc[0]["pct_good_or_outstanding"])
-            diff = float(row["pct_good_or_outstanding"]) - before
-            move = "unchanged from" if abs(diff) < 0.05 else f"{'up' if diff > 0 else 'down'} {abs(diff):.1f} percentage points from"
-            text += f", {move} {before:.1f}% as at {long_date(previous.as_at)}"
-            crossing = break_label(release.provider_type, previous.as_at, release.as_at)
-            if crossing:
-                text += f" (not directly comparable: {crossing} falls between the two)"
-        out.append(text + ".")
+    out = [_coverage_line(release, row)]
+    lead = leading_figures(store, release)
+    old = old_grades_words(release.provider_type, release.as_at)
+    if lead:
+        out += [f.words for f in lead]
+        out.append(f"Of the {int(row['graded']):,} {plural(None, kind.label)} {old}, {row['pct_good_or_outstanding']:.1f}% hold "
+                   "good or outstanding: not a measure Ofsted publishes for this date, and not comparable with earlier years.")
+    elif kind.good_or_better_scale and pd.notna(row.get("pct_good_or_outstanding")):
+        out.append(_share_line(store, release, row, previous))
     elif not kind.good_or_better_scale:
         counts = [f"{int(row[g]):,} {GRADE_LABELS[g].lower()}" for g in ("positive", "inconsistent", "widespread_failings")
                   if g in row.index and pd.notna(row[g])]
@@ -95,7 +117,8 @@ def findings(store: Store, release: Release, previous: Release | None) -> list[s
         head = store.grades(release.id, Level.NATIONAL, sub)
         if not head.empty and pd.notna(head.iloc[0].get("pct_good_or_outstanding")):
             h = head.iloc[0]
-            out.append(f"Of {int(h['providers']):,} {plural(sub, kind.label)}, {int(h['graded']):,} were graded and "
+            inspected = " inspected" if h["counts_basis"] == Counts.INSPECTED_ONLY.label else ""
+            out.append(f"Of {int(h['providers']):,}{inspected} {plural(sub, kind.label)}, {int(h['graded']):,} were graded and "
                        f"{h['pct_good_or_outstanding']:.1f}% of those were good or outstanding.")
     return out
 

@@ -5,12 +5,28 @@ import pandas as pd
 
 from outcomes.domain import disclosure
 from outcomes.domain.changes import CHANGES, FIRST_TO_LATEST_ILACS, PREVIOUS_RELEASE
-from outcomes.domain.fields import TYPES, Level
-from outcomes.domain.frameworks import GRADE_LABELS, breaks_for
+from outcomes.domain.fields import TYPES, Counts, Level
+from outcomes.domain.frameworks import GRADE_LABELS, breaks_for, old_grades_words
 from outcomes.domain.releases import Release
 from outcomes.domain.wording import long_date, plural
 from outcomes.results.tidy import grade_table, trend_table
 from outcomes.store.store import Store
+
+
+def counts_note(store: Store, release: Release) -> str:
+    """What the release's counts cover, in words, where that is not every registered provider
+    ('' for a file that lists every provider)."""
+    if release.counts != Counts.INSPECTED_ONLY:
+        return ""
+    nat = store.grades(release.id, Level.NATIONAL)
+    if len(nat) and nat["counts_basis"].iloc[0] == Counts.ALL_REGISTERED.label:
+        return ("Ofsted's provider-level file for this date lists inspected providers only. England's counts of providers and "
+                "places are Ofsted's own count of every active provider (Table 6 of its 2022 children's social care workbook), "
+                "the difference being providers not yet inspected; regional and local authority counts are of inspected "
+                "providers only. Shares are of graded providers either way.")
+    return ("Ofsted's provider-level file for this date lists inspected providers only, and no count of every active provider "
+            "is held: every count of providers and places for this date is of inspected providers only. Shares are of graded "
+            "providers either way.")
 
 
 def trend(store: Store, release: Release, subtype: str | None = None, la: str | None = None,
@@ -58,14 +74,20 @@ def sentence(la_name: str, comp: dict, release: Release, subtype: str | None) ->
     if TYPES[release.provider_type].la_is_provider:
         return _la_level_sentence(la_name, la, eng, release)
     what = plural(subtype, release.provider_type_label)
+    registered = "inspected" if la["counts_basis"] == Counts.INSPECTED_ONLY.label else "registered"
     if la["graded"] == 0:
-        return f"In {la_name}, {int(la['providers'])} {what} were registered as at {long_date(release.as_at)}, none yet graded."
+        return f"In {la_name}, {int(la['providers'])} {what} were {registered} as at {long_date(release.as_at)}, none yet graded."
     if pd.isna(la.get("pct_good_or_outstanding")):
-        return (f"In {la_name}, {int(la['providers'])} {what} were registered as at {long_date(release.as_at)}; the share "
+        return (f"In {la_name}, {int(la['providers'])} {what} were {registered} as at {long_date(release.as_at)}; the share "
                 f"good or outstanding is not shown because fewer than {disclosure.THRESHOLD} were graded, which could "
                 "identify a provider (so this area is not ranked).")
     v, e = la["pct_good_or_outstanding"], eng["pct_good_or_outstanding"]
     side = "above" if v > e else "below" if v < e else "the same as"
+    old = old_grades_words(release.provider_type, release.as_at)
+    if old:
+        return (f"In {la_name}, of the {int(la['graded'])} {what} {old}, {v:.1f}% hold good or outstanding "
+                f"({int(la['outstanding'] + la['good'])}), {side} England's {e:.1f}%; {int(la['providers'] - la['graded'])} "
+                f"inspected since then have no overall grade (as at {long_date(release.as_at)}).")
     return (f"In {la_name}, {v:.1f}% of {what} ({int(la['outstanding'] + la['good'])} of {int(la['graded'])} graded) were good or "
             f"outstanding as at {long_date(release.as_at)}, {side} England's {e:.1f}%.")
 

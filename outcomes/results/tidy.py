@@ -12,11 +12,12 @@ import pandas as pd
 
 from outcomes.domain import disclosure, ees
 from outcomes.domain.fields import GEOGRAPHY_COLUMNS, Level
+from outcomes.domain.frameworks import overall_grades_ended
 from outcomes.domain.geography import ENGLAND, WALES, same_area
 from outcomes.domain.releases import Release
 from outcomes.store.store import Store, cast_counts
 
-TABLE_END = ["as_at_date", "provider_type", "provider_subtype"]
+TABLE_END = ["as_at_date", "provider_type", "provider_subtype", "counts_basis"]
 
 
 def empty_grade_table(release: Release, level: str) -> pd.DataFrame:
@@ -105,8 +106,12 @@ def institution_table(store: Store, release: Release, subtype: str | None = None
 
 
 def series_releases(store: Store, release: Release) -> list[Release]:
-    """Releases that form one time series with `release` (Release.series), oldest first."""
-    return [r for r in store.releases_of(release.provider_type) if r.series == release.series]
+    """Releases that form one time series with `release` (Release.series), oldest first. A release
+    after a break that ended overall grades (schools from September 2024) is on no trend with earlier
+    ones: its shares are of providers still holding an old grade, not the same measure."""
+    ended = overall_grades_ended(release.provider_type, release.as_at)
+    return [r for r in store.releases_of(release.provider_type) if r.series == release.series
+            and overall_grades_ended(r.provider_type, r.as_at) == ended]
 
 
 def trend_table(store: Store, release: Release, subtype: str | None = None, la: str | None = None,

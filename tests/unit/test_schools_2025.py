@@ -198,7 +198,7 @@ def test_in_year_counts_the_years_inspections_published_by_the_cutoff():
     from outcomes.build import in_year
 
     providers, judgements = _providers_and_judgements()
-    frame = in_year.schools(providers, judgements, AS_AT, 30)
+    frame = in_year.schools(providers, judgements, AS_AT, dt.date(2025, 9, 30))
     # School 2's report came out on 15 October 2025, after the 30 September cut-off; school 3's
     # graded inspection was in 2022/23, but its ungraded inspection was in the year.
     assert set(frame.loc[frame["inspection_kind"] == "graded", "urn"]) == {"1", "4"}
