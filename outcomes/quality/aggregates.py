@@ -18,8 +18,6 @@ AGGREGATE_READERS = {"social_care_ofsted_aggregates"}
 AGGREGATE_TOLERANCE = 0.02  # differences up to 2% of Ofsted's figure are INFO (revisions, late reports)
 AGGREGATE_WILD = 0.5  # a figure half again or half below Ofsted's is a HARD finding: the wrong file or reader
 _THIRD = ("requires_improvement", "adequate", "satisfactory")  # ranked third of four (see frameworks.GRADE_RANK)
-
-
 _GRADES = ("outstanding", "good", "requires_improvement", "inadequate")  # the columns of Ofsted's latest_oe table
 _REVISED = ("Ofsted's series was compiled in 2022 from its live records, so it takes in later reports, corrected "
             "judgements and late registrations; the provider-level file is the authority for this release")

@@ -149,6 +149,7 @@ def _first_by_la(frame: pd.DataFrame, *, ours: bool) -> dict[str, dict]:
 
 
 def _names(xs: list[str]) -> str:
+    """Up to ten names, in brackets after a space; nothing for none."""
     return f" ({', '.join(xs[:10])}{', ...' if len(xs) > 10 else ''})" if xs else ""
 
 
