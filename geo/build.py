@@ -30,7 +30,7 @@ import shapely
 
 from outcomes import atomic, settings
 from outcomes.domain import boundaries
-from outcomes.domain.geography import PREDECESSORS, REGIONS, load_register
+from outcomes.domain.geography import PREDECESSORS, REGIONS, LaVersion, load_register
 
 LA_FILE = "ofsted_eyda_boundaries/geo_utla.json"
 REGION_FILE = "dfe_ees_regions/REG - Regions England BUC 202212.geojson"
@@ -150,8 +150,16 @@ def build(source: Path | None = None, out: Path | None = None, *, tolerance: flo
 
     register = load_register(source)
     current = {v.ons_code: v for v in register.current}
+    la_features, by_code = _la_features(_la_shapes(source, current), current, tolerance, decimals)
+    former_features = _former_features(by_code, decimals)
+    region_features = _region_features(source, tolerance, decimals)
+    outputs = {LA_CURRENT: (la_features, "la_current"), LA_FORMER: (former_features, "la_former"),
+               REGIONS_OUT: (region_features, "regions")}
+    return _write(out, outputs, budget)
 
-    # --- local authorities -------------------------------------------------------------------
+
+def _la_shapes(source: Path, current: dict[str, LaVersion]) -> gpd.GeoDataFrame:
+    """The LA shapes in lon/lat, each keyed by its current code (`code`); one for every current LA."""
     la = _read(source / LA_FILE)
     _say(f"read {LA_FILE}: {len(la)} shapes, {int((~la.is_valid).sum())} invalid (repaired)")
     if la.crs is None:
@@ -168,7 +176,12 @@ def build(source: Path | None = None, out: Path | None = None, *, tolerance: flo
     extra = sorted(set(la["code"]) - set(current))
     if extra:
         _say(f"  warning: shapes not in the LA register (kept): {', '.join(extra)}")
+    return la
 
+
+def _la_features(la: gpd.GeoDataFrame, current: dict[str, LaVersion], tolerance: float,
+                 decimals: int) -> tuple[list[dict], dict[str, shapely.Geometry]]:
+    """One feature per LA, named as the LA register names it, in code order; and each simplified shape by code."""
     codes = la["code"].tolist()
     geoms = _coverage(la.geometry.to_numpy(), codes, tolerance, decimals, "LA")
     by_code = dict(zip(codes, geoms))
@@ -176,8 +189,11 @@ def build(source: Path | None = None, out: Path | None = None, *, tolerance: flo
     la_features = [_feature({"code": c, "name": names[c]}, by_code[c], decimals) for c in sorted(codes)]
     _say(f"simplified LAs: {int(shapely.get_num_coordinates(geoms).sum()):,} points "
          f"(tolerance {tolerance} deg, {decimals} decimals)")
+    return la_features, by_code
 
-    # --- former LAs: unions of current shapes ------------------------------------------------
+
+def _former_features(by_code: dict[str, shapely.Geometry], decimals: int) -> list[dict]:
+    """One feature per drawable former LA: the union of its successors' shapes."""
     former_features = []
     for code, p in sorted(FORMER.items()):
         parts = [by_code[s] for s in p.successors if s in by_code]
@@ -192,8 +208,11 @@ def build(source: Path | None = None, out: Path | None = None, *, tolerance: flo
                                         g, decimals))
     _say(f"former LAs drawn: {', '.join(f['properties']['name'] for f in former_features)}; "
          f"not drawable from 2023 shapes: Bournemouth, Poole, Dorset County (pre-2019)")
+    return former_features
 
-    # --- regions -----------------------------------------------------------------------------
+
+def _region_features(source: Path, tolerance: float, decimals: int) -> list[dict]:
+    """One feature per English region, in code order; the file must hold the nine and no other."""
     rg = _read(source / REGION_FILE)
     rg = (rg.set_crs(4326) if rg.crs is None else rg.to_crs(4326))
     _say(f"read {REGION_FILE}: {len(rg)} shapes, {int((~rg.is_valid).sum())} invalid (repaired)")
@@ -204,12 +223,12 @@ def build(source: Path | None = None, out: Path | None = None, *, tolerance: flo
                             f"unexpected {unknown or 'none'}, missing {lacking or 'none'}")
     rcodes = rg["RGN22CD"].tolist()
     rgeoms = _coverage(rg.geometry.to_numpy(), rcodes, tolerance, decimals, "region")
-    region_features = [_feature({"code": c, "name": REGIONS[c]}, g, decimals)
-                       for c, g in sorted(zip(rcodes, rgeoms), key=lambda t: t[0])]
+    return [_feature({"code": c, "name": REGIONS[c]}, g, decimals)
+            for c, g in sorted(zip(rcodes, rgeoms), key=lambda t: t[0])]
 
-    # --- write -------------------------------------------------------------------------------
-    outputs = {LA_CURRENT: (la_features, "la_current"), LA_FORMER: (former_features, "la_former"),
-               REGIONS_OUT: (region_features, "regions")}
+
+def _write(out: Path, outputs: dict[str, tuple[list[dict], str]], budget: int | None) -> Built:
+    """Write each file (name -> (features, collection name)); refuse LA files over the byte budget."""
     paths, sizes = {}, {}
     for fname, (feats, name) in outputs.items():
         paths[fname] = out / fname

@@ -19,7 +19,8 @@ from tqdm import tqdm
 from outcomes import settings
 from outcomes.build.pipeline import build_all
 from outcomes.ops import querylog, serve
-from outcomes.ops.loadbench import PATHS, Step, current_las, percentile, run_load, run_steps, step
+from outcomes.ops.loadbench import PATHS, current_las, percentile, run_load, run_steps, step
+from outcomes.ops.session import Step
 from outcomes.results.tidy import grade_table
 from outcomes.store.store import Store
 
@@ -85,7 +86,7 @@ def in_process(echo: Callable[[str], None]) -> None:
         echo(f"{name:48} {value:>10}  {target:>8.2f} {unit}  {note}{flag}")
 
 
-# -- the site under load, over Streamlit's websocket (outcomes/loadbench.py) ------------------------
+# -- the site under load, over Streamlit's websocket (outcomes/ops/loadbench.py) --------------------
 
 # Issue 9's targets (server time on the project's 2-core machine).
 LOAD_TARGETS = {"cold_ms": 1000.0, "warm_p95_ms": 150.0, "runs_per_s_25": 10.0, "serve_p95_ms_50": 2000.0,

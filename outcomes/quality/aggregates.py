@@ -18,6 +18,9 @@ AGGREGATE_READERS = {"social_care_ofsted_aggregates"}
 AGGREGATE_TOLERANCE = 0.02  # differences up to 2% of Ofsted's figure are INFO (revisions, late reports)
 AGGREGATE_WILD = 0.5  # a figure half again or half below Ofsted's is a HARD finding: the wrong file or reader
 _THIRD = ("requires_improvement", "adequate", "satisfactory")  # ranked third of four (see frameworks.GRADE_RANK)
+_GRADES = ("outstanding", "good", "requires_improvement", "inadequate")  # the columns of Ofsted's latest_oe table
+_REVISED = ("Ofsted's series was compiled in 2022 from its live records, so it takes in later reports, corrected "
+            "judgements and late registrations; the provider-level file is the authority for this release")
 
 
 def ofsted_aggregates(release_id: str, providers: pd.DataFrame, tables: dict[str, pd.DataFrame],
@@ -29,73 +32,93 @@ def ofsted_aggregates(release_id: str, providers: pd.DataFrame, tables: dict[str
     One INFO summary; a WARNING per figure more than AGGREGATE_TOLERANCE away, with the
     difference and the likely cause; HARD only when wildly off (AGGREGATE_WILD)."""
     england = providers[providers["in_england"].astype(bool)]
-    out: list[Finding] = []
-    checked = close = 0
+    tally = _Comparison(release_id, file)
+    blank = _compare_grades(tally, tables["latest_oe"], england, groups)
+    _compare_providers_and_places(tally, tables["six_monthly"], england, groups)
+    out = tally.findings
+    if blank:
+        out.append(Finding(release_id, INFO, "ofsted_aggregate", f"{', '.join(blank)}: Ofsted gives 0 for every grade at this "
+                           "date (no figures for these provision types that year): not compared", file))
+    if tally.checked:
+        out.insert(0, Finding(release_id, INFO, "ofsted_aggregate",
+                              f"{label} ({file}): {tally.close} of {tally.checked} published national figures for this date agree with ours "
+                              f"within {AGGREGATE_TOLERANCE:.0%}; any others are warnings, each with the difference and the likely cause.",
+                              file, count=tally.close))
+    else:
+        out.append(Finding(release_id, INFO, "ofsted_aggregate", f"{label} ({file}) has no figures for this date", file))
+    return out
 
-    def ours_of(provision: str) -> pd.DataFrame | None:
-        key = provision.lower()
-        if key not in groups:
-            return None
-        subtypes = groups[key]
-        return england if subtypes is None else england[england["provider_subtype"].isin(subtypes)]
 
-    def compare(table: str, provision: str, what: str, ours: int, theirs: int, row: int, column: str, cause: str) -> None:
-        nonlocal checked, close
-        checked += 1
+class _Comparison:
+    """One release's figures against Ofsted's: the findings, how many were compared and how many agree."""
+
+    def __init__(self, release_id: str, file: str):
+        self.release_id, self.file = release_id, file
+        self.findings: list[Finding] = []
+        self.checked = self.close = 0
+
+    def compare(self, table: str, provision: str, what: str, ours: int, theirs: int, row: int, column: str, cause: str) -> None:
+        """Count one figure as close, or add a finding with the difference and its likely cause."""
+        self.checked += 1
         diff = ours - theirs
         share = abs(diff) / theirs if theirs else (0.0 if not diff else 1.0)
         if share <= AGGREGATE_TOLERANCE:
-            close += 1
+            self.close += 1
             return
         sev = HARD if share > AGGREGATE_WILD and abs(diff) > 20 else WARNING
-        out.append(Finding(release_id, sev, "ofsted_aggregate",
-                           f"{table}, {provision}: {what} ours {ours:,}, Ofsted {theirs:,} ({diff:+,}, {share:.1%}). Likely cause: {cause}",
-                           file, row, column))
+        self.findings.append(Finding(self.release_id, sev, "ofsted_aggregate",
+                                     f"{table}, {provision}: {what} ours {ours:,}, Ofsted {theirs:,} ({diff:+,}, {share:.1%}). Likely cause: {cause}",
+                                     self.file, row, column))
 
-    revised = ("Ofsted's series was compiled in 2022 from its live records, so it takes in later reports, corrected "
-               "judgements and late registrations; the provider-level file is the authority for this release")
+
+def _ours_of(england: pd.DataFrame, groups: dict[str, tuple[str, ...] | None], provision: str) -> pd.DataFrame | None:
+    """Our providers of one of Ofsted's provision types (None: a type we do not compare)."""
+    key = provision.lower()
+    if key not in groups:
+        return None
+    subtypes = groups[key]
+    return england if subtypes is None else england[england["provider_subtype"].isin(subtypes)]
+
+
+def _compare_grades(tally: _Comparison, latest_oe: pd.DataFrame, england: pd.DataFrame,
+                    groups: dict[str, tuple[str, ...] | None]) -> list[str]:
+    """Compare the count of each latest overall grade; return the tables that give no figures for the date."""
     blank = []
-    for r in tables["latest_oe"].to_dict("records"):
-        ours = ours_of(r["provision"])
+    for r in latest_oe.to_dict("records"):
+        ours = _ours_of(england, groups, r["provision"])
         if ours is None:
             continue
-        if all(not r.get(g) for g in ("outstanding", "good", "requires_improvement", "inadequate")):
+        if all(not r.get(g) for g in _GRADES):
             blank.append(f"{r['table']} ({r['provision']})")  # all four 0: no figures for this date
             continue
         grades = ours["overall_grade"].value_counts()
-        for g in ("outstanding", "good", "requires_improvement", "inadequate"):
+        for g in _GRADES:
             if pd.isna(r.get(g)):
                 continue
             mine = int(sum(grades.get(x, 0) for x in (_THIRD if g == "requires_improvement" else (g,))))
-            cause = revised + (" (ours counts 'adequate' with requires improvement, as Ofsted's series does)"
-                               if g == "requires_improvement" and grades.get("adequate", 0) else "")
-            compare(r["table"], r["provision"], f"{g.replace('_', ' ')}:", mine, int(r[g]), r["row"], g.replace("_", " "), cause)
-    for r in tables["six_monthly"].to_dict("records"):
-        ours = ours_of(r["provision"])
+            cause = _REVISED + (" (ours counts 'adequate' with requires improvement, as Ofsted's series does)"
+                                if g == "requires_improvement" and grades.get("adequate", 0) else "")
+            tally.compare(r["table"], r["provision"], f"{g.replace('_', ' ')}:", mine, int(r[g]), r["row"], g.replace("_", " "), cause)
+    return blank
+
+
+def _compare_providers_and_places(tally: _Comparison, six_monthly: pd.DataFrame, england: pd.DataFrame,
+                                  groups: dict[str, tuple[str, ...] | None]) -> None:
+    """Compare the number of providers and of places of each provision type."""
+    for r in six_monthly.to_dict("records"):
+        ours = _ours_of(england, groups, r["provision"])
         if ours is None:
             continue
         if r["measure"] == "places":
             if ours["places"].notna().sum() == 0:
                 continue  # the file gives no places (2015)
             mine = int(ours["places"].fillna(0).sum())
-            cause = (revised + "; places are as registered, and a provider with no places recorded counts 0 here"
+            cause = (_REVISED + "; places are as registered, and a provider with no places recorded counts 0 here"
                      + (f" ({int(ours['places'].isna().sum())} of ours have none)" if ours["places"].isna().any() else ""))
         else:
             mine = len(ours)
-            cause = revised + "; Ofsted's counts may include providers registered but not listed in the provider-level file"
-        compare(r["table"], r["provision"], f"{r['measure']}:", mine, int(r["value"]), r["row"], r["measure"], cause)
-    if blank:
-        out.append(Finding(release_id, INFO, "ofsted_aggregate", f"{', '.join(blank)}: Ofsted gives 0 for every grade at this "
-                           "date (no figures for these provision types that year): not compared", file))
-    if checked:
-        out.insert(0, Finding(release_id, INFO, "ofsted_aggregate",
-                              f"{label} ({file}): {close} of {checked} published national figures for this date agree with ours "
-                              f"within {AGGREGATE_TOLERANCE:.0%}; any others are warnings, each with the difference and the likely cause.",
-                              file, count=close))
-    else:
-        out.append(Finding(release_id, INFO, "ofsted_aggregate", f"{label} ({file}) has no figures for this date", file))
-    return out
-
+            cause = _REVISED + "; Ofsted's counts may include providers registered but not listed in the provider-level file"
+        tally.compare(r["table"], r["provision"], f"{r['measure']}:", mine, int(r["value"]), r["row"], r["measure"], cause)
 
 
 def aggregate_check(release: Release, path: Path, providers: pd.DataFrame) -> list[Finding]:

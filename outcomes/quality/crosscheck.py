@@ -103,32 +103,13 @@ def crosscheck(release_id: str, ours: pd.DataFrame, theirs: pd.DataFrame, *, fil
     and per LA whose grade agrees but start date differs ("crosscheck_date"), naming the
     cross-check file, its row and column.
     """
-    out: list[Finding] = []
-    for side, frame in (("ours", ours), ("theirs", theirs)):
-        dup = frame["key"][frame["key"].duplicated()]
-        if len(dup):
-            out.append(Finding(release_id, WARNING, "crosscheck_error",
-                               f"{len(dup)} local authorities appear more than once in {side} ({', '.join(sorted(set(dup))[:5])}); "
-                               "the first row of each is compared", file if side == "theirs" else ""))
-    o_by = {}
-    for r in ours.to_dict("records"):
-        o_by.setdefault(r["key"], {"name": r["la_name"], "grade": _grade(r["overall_grade"]),
-                                   "start": _day(r["inspection_start_date"]), "pub": _day(r.get("publication_date"))})
-    t_by = {}
-    for r in theirs.to_dict("records"):
-        t_by.setdefault(r["key"], {"name": r["la_name"], "grade": _grade(r["overall_grade"]),
-                                   "start": _day(r["inspection_start_date"]), "row": int(r["source_row"])})
+    out = _duplicates(release_id, ours, theirs, file)
+    o_by, t_by = _first_by_la(ours, ours=True), _first_by_la(theirs, ours=False)
     both = [k for k in t_by if k in o_by]
-    only_ours = sorted(o_by[k]["name"] or k for k in o_by if k not in t_by)
-    only_theirs = sorted(t_by[k]["name"] or k for k in t_by if k not in o_by)
     limit = cutoff
-    grade_agree = date_agree = later = 0
     for k in sorted(both, key=lambda k: t_by[k]["row"]):
         o, t = o_by[k], t_by[k]
         same_grade, same_date = o["grade"] == t["grade"], o["start"] == t["start"]
-        grade_agree += same_grade
-        date_agree += same_date
-        later += t["start"] is not None and t["start"] > as_at
         if same_grade and same_date:
             continue
         hist = history[history["key"] == k] if history is not None else None
@@ -139,22 +120,56 @@ def crosscheck(release_id: str, ours: pd.DataFrame, theirs: pd.DataFrame, *, fil
             f"{o['name'] or t['name']} ({k}): {what}: ours {_fmt(o['grade'], o['start'], o['pub'])}, "
             f"{label} {_fmt(t['grade'], t['start'])}. Likely cause: {cause}. {authority}",
             file, t["row"], grade_column if not same_grade else date_column))
+    summary, grade_agree = _summary(o_by, t_by, both, file=file, label=label, as_at=as_at, authority=authority)
+    out.insert(0, Finding(release_id, INFO, "crosscheck", summary, file, count=grade_agree))
+    return out
 
-    def names(xs: list[str]) -> str:
-        return f" ({', '.join(xs[:10])}{', ...' if len(xs) > 10 else ''})" if xs else ""
 
+def _duplicates(release_id: str, ours: pd.DataFrame, theirs: pd.DataFrame, file: str) -> list[Finding]:
+    """A warning for each side that holds an LA more than once."""
+    out = []
+    for side, frame in (("ours", ours), ("theirs", theirs)):
+        dup = frame["key"][frame["key"].duplicated()]
+        if len(dup):
+            out.append(Finding(release_id, WARNING, "crosscheck_error",
+                               f"{len(dup)} local authorities appear more than once in {side} ({', '.join(sorted(set(dup))[:5])}); "
+                               "the first row of each is compared", file if side == "theirs" else ""))
+    return out
+
+
+def _first_by_la(frame: pd.DataFrame, *, ours: bool) -> dict[str, dict]:
+    """The first row of each LA by key: name, grade, start and, for ours, the publication date
+    (`pub`) or, for theirs, the file's row (`row`)."""
+    by = {}
+    for r in frame.to_dict("records"):
+        own = {"pub": _day(r.get("publication_date"))} if ours else {"row": int(r["source_row"])}
+        by.setdefault(r["key"], {"name": r["la_name"], "grade": _grade(r["overall_grade"]),
+                                 "start": _day(r["inspection_start_date"]), **own})
+    return by
+
+
+def _names(xs: list[str]) -> str:
+    """Up to ten names, in brackets after a space; nothing for none."""
+    return f" ({', '.join(xs[:10])}{', ...' if len(xs) > 10 else ''})" if xs else ""
+
+
+def _summary(o_by: dict[str, dict], t_by: dict[str, dict], both: list[str], *, file: str, label: str,
+             as_at: dt.date, authority: str) -> tuple[str, int]:
+    """The summary's text, and how many LAs held in both agree on the grade."""
+    grade_agree = sum(o_by[k]["grade"] == t_by[k]["grade"] for k in both)
+    date_agree = sum(o_by[k]["start"] == t_by[k]["start"] for k in both)
+    later = sum(t_by[k]["start"] is not None and t_by[k]["start"] > as_at for k in both)
+    only_ours = sorted(o_by[k]["name"] or k for k in o_by if k not in t_by)
+    only_theirs = sorted(t_by[k]["name"] or k for k in t_by if k not in o_by)
     m = len(both)
     summary = (f"{label} ({file}): overall grade agrees for {grade_agree} of {m} local authorities held in both; "
-               f"{len(only_ours)} only in ours{names(only_ours)}, {len(only_theirs)} only in theirs{names(only_theirs)}. "
+               f"{len(only_ours)} only in ours{_names(only_ours)}, {len(only_theirs)} only in theirs{_names(only_theirs)}. "
                f"Inspection start date agrees for {date_agree} of {m}.")
     if later:
         summary += (f" {later} of their inspections started after {as_at}: the table is dated later than this release, "
                     "so those local authorities cannot agree on this date.")
     summary += f" Disagreements are warnings to review, not blocks; where they differ, check ours first: {authority}"
-    out.insert(0, Finding(release_id, INFO, "crosscheck", summary, file, count=grade_agree))
-    return out
-
-
+    return summary, grade_agree
 
 
 def run_crosscheck(release: Release, source_dir: Path, register: geography.LaRegister,

@@ -2,7 +2,7 @@
 all sessions (outcomes.cache.shared is st.cache_resource), so a reader must still see exactly the
 page they asked for, as a lone reader would, with no exception, while others read the same
 objects on other threads. (AppTest cannot run scripts on several threads at once, so this test
-speaks Streamlit's own websocket protocol to a real server: outcomes.loadbench.)"""
+speaks Streamlit's own websocket protocol to a real server: outcomes.ops.session.)"""
 from __future__ import annotations
 
 import asyncio
@@ -13,6 +13,7 @@ from outcomes import settings
 
 from outcomes.ops import loadbench
 from outcomes.ops.loadbench import step
+from outcomes.ops.session import Run
 from outcomes.web import cache
 from tests.unit.tiny_app import running
 
@@ -26,9 +27,9 @@ VISITS = [step("local-authority", f"la={code}") for code in LAS] + [
     step("provider-types", "type=state_funded_school"), step("map"), step("map", "type=social_care_provider")]
 
 
-def _visit_each_in_its_own_session(url: str, visits: list) -> list[loadbench.Run]:
+def _visit_each_in_its_own_session(url: str, visits: list) -> list[Run]:
     """Each visit in a fresh session (as a new reader's tab), all at once; runs in visit order."""
-    runs: list[list[loadbench.Run]] = [[] for _ in visits]
+    runs: list[list[Run]] = [[] for _ in visits]
 
     async def main():
         await asyncio.gather(*(loadbench.walk(url, n, [v], runs[n], lambda: None) for n, v in enumerate(visits)))

@@ -7,7 +7,8 @@ import pytest
 from outcomes import settings
 
 from outcomes.ops import loadbench
-from outcomes.ops.loadbench import Step, run_steps
+from outcomes.ops.loadbench import run_steps
+from outcomes.ops.session import Step
 from tests.unit.tiny_app import running, write_app
 
 

@@ -11,7 +11,8 @@ import pytest
 from outcomes import settings
 
 from outcomes.ops import serve
-from outcomes.ops.loadbench import Step, run_steps
+from outcomes.ops.loadbench import run_steps
+from outcomes.ops.session import Step
 from tests.unit.tiny_app import write_app
 
 
