@@ -6,7 +6,6 @@ from outcomes.domain import wording
 from outcomes.domain.disclosure import REASON
 from outcomes.domain.fields import PROVIDER_TYPES
 from outcomes.domain.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS
-from outcomes.results.headlines import NOT_REPRODUCED
 from outcomes.web import cache
 
 st.title("Methodology and about")
@@ -15,9 +14,22 @@ store = cache.store()
 st.header("What the figures are")
 st.markdown(f"""
 Each release is a snapshot **as at** a date: every provider registered or open on that date, with the outcome of its
-**latest full (graded) inspection** whose report was published by the release's cut-off. Providers not yet inspected are
-counted in *providers* but not in the shares. **Good or outstanding (%)** is the share of providers with an overall grade
-that were judged good or outstanding; this follows Ofsted's own definition ("of active and inspected providers").
+**latest full (graded) inspection** carried out by then whose report was published by the release's **cut-off**, the
+date Ofsted sets for each release (30 April for children's social care as at 31 March, 30 September for schools as at
+31 August, later for local authority children's services and area SEND: the table below gives each, with its source).
+An inspection the sources hold without a start date (the single inspection framework rows of Ofsted's workbook give only
+a publication date; a few compiled rows lack one) counts when its report was published by the cut-off, as Ofsted's
+releases of that time counted "all inspections published by" their cut-off. Providers not yet inspected are counted in
+*providers* but not in the shares. **Good or outstanding (%)** is the share of providers with an overall grade that were
+judged good or outstanding; this follows Ofsted's own definition ("of active and inspected providers").
+
+**Which providers the counts cover.** Ofsted's provider-level files for children's social care as at 31 March 2015 to
+2020, 2023 and 2024 list only providers with a latest full inspection. For 2015 to 2020, England's counts of providers
+and places here are Ofsted's own count of every active provider (Table 6 of its 2022 workbook), the difference being
+providers not yet inspected; regional and local authority counts, and every count for 2023 and 2024, are of inspected
+providers only, and every table and sentence that shows them says so (`counts_basis` in the files). Shares are of graded
+providers either way. No change in a count is computed between two dates counted on different bases, and a provider is
+counted as closed only where both files would list it.
 
 {REASON} The rule is applied once, when the data are built, so every table, sentence, rank, map and download follows it.
 The locations of children's homes are never shown; their names and addresses are redacted by Ofsted and stay redacted here.
@@ -40,8 +52,10 @@ come from compilations of Ofsted's reports (Data to Insight). Each release's sta
 
 **State-funded schools.** The England-wide file as at 31 August 2025 is the default. From September 2024 a graded
 inspection gives no overall effectiveness grade: those schools (3,269 in 2025) are counted as "no overall grade", never
-given one, and their key judgements are shown instead; the share good or outstanding is of schools that still hold an
-overall grade from an earlier inspection. Kept as labelled history: the West Midlands rows of Ofsted's official file as at
+given one, and their key judgements are shown instead; Ofsted leads instead with the share of schools graded under the
+education inspection framework, the key judgements of the year's graded inspections and the outcomes of its ungraded
+inspections, and so does this site. Where the share good or outstanding of schools that still hold an overall grade from
+an inspection before September 2024 is shown, it says exactly that, and it is on no trend with earlier years. Kept as labelled history: the West Midlands rows of Ofsted's official file as at
 31 August 2023, and a reconstruction as at 31 August 2018 from a scraped inspection history (derived, not Ofsted's table).
 **Withdrawn:** the grades taken from the GIAS register in April 2024. That extract had no school graded inadequate (GIAS
 records those as serious weaknesses or special measures) and no inspection dates, so it overstated the share good or
@@ -57,17 +71,25 @@ release, providers that appeared or vanished, inspections after their publicatio
 judgements that changed under the same inspection number (revisions). A release that fails a check is not published
 and the previous version stays. Ofsted quality-assures its own files before publication (see each release's source page).
 
-**Our numbers against Ofsted's.** Where Ofsted published a headline for data held here, the build is held to it
-by an automated test. The table shows both.
+**Our numbers against Ofsted's: the ledger.** Every headline figure Ofsted published for data held here (its main
+findings pages) is in one ledger, `data/ledger.csv`: the figure, its quote and page, and ours beside it. An automated test
+holds each: a figure that matches must stay within its tolerance, and one that differs must differ for the reason given.
 """)
+ledger_table = cache.result("ledger")
+matches = int(ledger_table["Verdict"].eq("Matches").sum())
+st.markdown(f"**{matches} of {len(ledger_table)} figures match** Ofsted's; each other one says why it differs.")
+st.dataframe(ledger_table, hide_index=True, width="stretch", column_config={"Source": st.column_config.LinkColumn("Source")})
+st.markdown("Held but not in the ledger: schools as at 31 August 2023 (only the West Midlands rows of that file are "
+            "held; Ofsted's England figure, 89%, needs its national file), and further education and skills as at 31 "
+            "August 2021, which Ofsted published as management information with no main findings page.")
 
-st.dataframe(cache.result("headline_comparison"), hide_index=True, width="stretch",
-             column_config={"Source": st.column_config.LinkColumn("Source")})
-st.markdown("**Published figures we cannot reproduce, and why**")
-st.markdown("\n".join(f"- {what} {why}" for what, why in NOT_REPRODUCED))
+st.header("What each release counts")
+st.dataframe(pd.DataFrame([{"Release": r.title, "Counts cover": r.counts.label, "Cut-off": r.cutoff.isoformat(),
+                            "Where the cut-off comes from": r.cutoff_note, "What it counts": r.definition}
+                           for r in store.releases]), hide_index=True, width="stretch")
 st.markdown("""The local authority figures are also checked against Ofsted's own LA-level table of 2023: the overall
 grade agrees for 140 of 151 authorities. Six differ because Ofsted's table is dated later (inspections to July 2023),
-four because their reports were published more than a month after 31 March 2023 (our cut-off), and one because the
+four because their reports were published after 30 April 2023 (the release's cut-off), and one because the
 compiled history could not read that report. Each is listed in the QA report.""")
 
 st.header("Inspection frameworks and what cannot be compared")

@@ -35,6 +35,9 @@ c1, c2 = st.columns(2)
 c1.markdown(f"**Published by Ofsted:** {page.ofsted_published}" +
             (f"  \n[The source publication]({r.source_publication})" if r.source_publication else ""))
 c2.markdown(f"**Published on this site:** {page.site_published}")
+if r.definition:
+    st.markdown(f"**What it counts.** {r.definition}")
+st.markdown(f"**Cut-off.** Inspections whose reports were published by {long_date(r.cutoff)}. {r.cutoff_note}")
 if r.notes:
     st.caption(r.notes)
 

@@ -9,7 +9,7 @@ inspections between 1 September 2024 and 31 August 2025 published by 30 Septembe
 
 The schools file holds each school's latest graded inspection and its latest ungraded inspection
 since then, so a school inspected twice in the year (or ungraded, then graded) counts once here:
-the year's counts are a little below Ofsted's (see outcomes.results.headlines.NOT_REPRODUCED). The
+the year's counts are a little below Ofsted's (see the ledger, data/ledger.csv). The
 read side of these tables is outcomes.results.in_year.
 """
 from __future__ import annotations

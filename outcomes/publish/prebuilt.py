@@ -74,7 +74,7 @@ def default_keys(store: Store, boundaries: pages.Boundaries) -> Iterable[tuple]:
     overview, each type's latest release on the provider types page (each subtype) and its tables,
     the map page's default and each region's map on the LA profiles (see outcomes.web.cache.map_view)."""
     yield ("overview",)
-    yield ("headline_comparison",)
+    yield ("ledger",)
     for release in [r for r in (store.latest(t) for t in TYPES) if r is not None]:
         kind = TYPES[release.provider_type]
         for subtype in [None] + [s for s, _ in store.subtypes(release.id)]:

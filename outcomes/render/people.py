@@ -12,7 +12,7 @@ import pandas as pd
 import pyarrow as pa
 
 from outcomes.domain import disclosure
-from outcomes.domain.fields import FIELDS
+from outcomes.domain.fields import FIELDS, Counts
 from outcomes.domain.frameworks import GRADE_LABELS
 from outcomes.domain.wording import long_date
 
@@ -61,6 +61,8 @@ def for_people(tidy: pd.DataFrame) -> pd.DataFrame:
             continue
         if col == "provider_subtype" and tidy[col].nunique() == 1:
             continue  # one value says nothing the page's own filters do not
+        if col == "counts_basis" and set(tidy[col]) <= {Counts.ALL_REGISTERED.label}:
+            continue  # said only where some counts are of inspected providers only
         label = FIELDS[col].label if col in FIELDS else col.replace("_", " ").capitalize()
         values = tidy[col]
         if col.startswith("pct_"):
@@ -77,7 +79,7 @@ def for_people(tidy: pd.DataFrame) -> pd.DataFrame:
 
 # The few columns a reader needs to answer "how are they doing here?": where, how many, and the
 # shares. The counts by grade are in the chart beside the table, and in "Show all columns".
-KEY_COLUMNS = ("Area", "Local authority", "Level", "As at", "Provider subtype", "Providers", "Graded providers",
+KEY_COLUMNS = ("Area", "Local authority", "Level", "As at", "Provider subtype", "Counts cover", "Providers", "Graded providers",
                "Good or outstanding (%)", "Inadequate (%)")
 
 

@@ -11,7 +11,7 @@ from __future__ import annotations
 from collections.abc import Callable
 
 from outcomes.domain.fields import Level
-from outcomes.results import headlines, la_profile, map_view, overview, provider_types, tidy
+from outcomes.results import la_profile, ledger, map_view, overview, provider_types, tidy
 from outcomes.store.store import Store
 
 Boundaries = dict[str, str]
@@ -44,7 +44,7 @@ def _trend_frames(store: Store, release_id: str, subtype: str | None, la: str | 
 PAGE_RESULTS: dict[str, Callable] = {
     "la_profile": lambda store, code, boundaries: la_profile.la_profile(store, code),
     "overview": lambda store, boundaries: overview.overview(store),
-    "headline_comparison": lambda store, boundaries: headlines.headline_comparison(store),
+    "ledger": lambda store, boundaries: ledger.comparison(store),
     "provider_type_view": _provider_type_view,
     "map_view": _map_view,
     "export_frames": _export_frames,

@@ -61,8 +61,15 @@ def in_year_view(store: Store, release: Release, subtype: str | None) -> InYear 
     what = plural(subtype, release.provider_type_label)
     words = (f"Of the year's ungraded inspections of {what}, {ungraded:.1f}% found standards maintained or improved "
              "significantly.") if ungraded is not None else ""
-    return InYear(f"Inspections carried out from {long_date(start)} to {long_date(release.as_at)} "
-                  "and published by the cut-off (the flow, not each provider's latest inspection)", table, words)
+    if release.provider_type == "state_funded_school":
+        # A stock file shows the flow only in part: see the ledger (sch-2025-inspections).
+        covers = ("each school's latest graded inspection and its latest ungraded inspection since, where carried out in "
+                  "the year: monitoring and urgent inspections, a second inspection of a school in the year and schools "
+                  "closed before the date are not in the file, so the year's count is a little below Ofsted's")
+    else:
+        covers = "the year's full inspections, from Ofsted's own table of them"
+    return InYear(f"Inspections carried out from {long_date(start)} to {long_date(release.as_at)} and published by "
+                  f"{long_date(release.cutoff)} (the flow, not each provider's latest inspection): {covers}", table, words)
 
 
 def provider_type_view(store: Store, release: Release, subtype: str | None) -> ProviderTypeView:

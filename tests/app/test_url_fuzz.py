@@ -146,9 +146,9 @@ def tokens(v) -> set[str]:
 
 
 def _static_prose() -> list[str]:
-    from outcomes.results.headlines import HEADLINES, NOT_REPRODUCED
+    from outcomes.results import ledger
 
-    return [h.why for h in HEADLINES if h.why] + [why for _, why in NOT_REPRODUCED]
+    return [e.why for e in ledger.load() if e.why] + [e.quote for e in ledger.load()]
 
 
 STATIC_PROSE = _static_prose()

@@ -215,15 +215,3 @@ def test_national_total_is_the_sum_over_las_plus_providers_without_an_la(real):
             assert england["providers"] > len(in_england), release.id
             assert england["graded"] == in_england["overall_grade"].notna().sum(), release.id
             assert england["providers"] - england["not_yet_graded"] == len(in_england), release.id
-
-
-@pytest.mark.realdata
-@pytest.mark.parametrize("headline", __import__("outcomes.results.headlines", fromlist=["HEADLINES"]).HEADLINES,
-                         ids=lambda h: f"{h.provider_type}-{h.as_at}-{h.subtype or 'all'}-{h.judgement or h.measure}")
-def test_ofsted_headline_on_the_methodology_page_is_met(built_data, headline):
-    from outcomes.results.headlines import ours
-    from outcomes.store.store import Store
-
-    value = ours(Store(data_dir=built_data), headline)
-    assert value is not None, "the release behind this headline is built and published"
-    assert abs(value - headline.ofsted) <= headline.tolerance, f"ours {value:.1f} against Ofsted's {headline.ofsted}"
