@@ -9,7 +9,7 @@ import pandas as pd
 from outcomes.domain.fields import SYMBOLS, Level, data_guidance_rows
 from outcomes.domain.frameworks import GRADED
 from outcomes.domain.releases import Release
-from outcomes.domain.wording import LICENCE
+from outcomes.domain.wording import LICENCE, long_date
 from outcomes.quality.findings import report_csv
 from outcomes.render.csvfiles import to_csv_bytes
 from outcomes.results.tidy import export_frames
@@ -22,8 +22,8 @@ def guidance_frame() -> pd.DataFrame:
 
 def guidance_text(release: Release) -> str:
     lines = [f"# Data guidance: {release.title}", "", f"Status: {release.status_label}. Version: {release.version}.",
-             f"As at: {release.as_at:%d %B %Y}. Coverage: {release.coverage}.", "",
-             f"Time: the figures are a snapshot of each provider's latest inspection as at {release.as_at:%d %B %Y}. "
+             f"As at: {long_date(release.as_at)}. Coverage: {release.coverage}.", "",
+             f"Time: the figures are a snapshot of each provider's latest inspection as at {long_date(release.as_at)}. "
              f"Following the Explore Education Statistics standard, `time_period` is {release.as_at.year} with "
              f"`time_identifier` 'Reporting year', and the exact date is in `as_at_date` ({release.as_at.isoformat()}).", "",
              "Files: each table has every filter combination, with 'Total' rows, and a `.meta.csv` metadata file. "
