@@ -6,7 +6,7 @@ import zipfile
 
 import pandas as pd
 
-from outcomes.domain.fields import SYMBOLS, Level, data_guidance_rows
+from outcomes.domain.fields import SYMBOLS, Counts, Level, data_guidance_rows
 from outcomes.domain.frameworks import GRADED
 from outcomes.domain.releases import Release
 from outcomes.domain.wording import LICENCE, long_date
@@ -20,7 +20,8 @@ def guidance_frame() -> pd.DataFrame:
     return pd.DataFrame(data_guidance_rows())
 
 
-def guidance_text(release: Release) -> str:
+def guidance_text(release: Release, national_basis: str = "") -> str:
+    """The release's data guidance (`national_basis`: the counts_basis of its England rows)."""
     lines = [f"# Data guidance: {release.title}", "", f"Status: {release.status_label}. Version: {release.version}.",
              f"As at: {long_date(release.as_at)}. Coverage: {release.coverage}.", "",
              f"Time: the figures are a snapshot of each provider's latest inspection as at {long_date(release.as_at)}. "
@@ -29,6 +30,10 @@ def guidance_text(release: Release) -> str:
              "Files: each table has every filter combination, with 'Total' rows, and a `.meta.csv` metadata file. "
              "The provider-level file is at the EES 'Institution' level (`institution_id` is the URN, or the UKPRN "
              "for further education): an ancillary file, one row per provider.", ""]
+    if release.definition:
+        lines += [f"What it counts: {release.definition}", ""]
+    lines += [f"Cut-off: inspections whose reports were published by {long_date(release.cutoff)}. {release.cutoff_note}".rstrip(),
+              f"Counts cover: {_counts_words(release, national_basis)}", ""]
     if release.notes:
         lines += [release.notes, ""]
     lines += ["## Columns", ""]
@@ -37,6 +42,15 @@ def guidance_text(release: Release) -> str:
         lines.append(f"- `{r['col_name']}` ({r['type']}): {r['label']}. {r['description']}{allowed}")
     lines += ["", "## Symbols", ""] + [f"- `{k}`: {v}" for k, v in SYMBOLS.items()]
     return "\n".join(lines) + "\n"
+
+
+def _counts_words(release: Release, national_basis: str) -> str:
+    if release.counts == Counts.ALL_REGISTERED:
+        return "every registered provider."
+    if national_basis == Counts.ALL_REGISTERED.label:
+        return ("inspected providers only, the file listing no others, except England's rows, which take Ofsted's own count "
+                "of every active provider (`counts_basis` on each row says which).")
+    return "inspected providers only (`counts_basis` says so on every row)."
 
 
 def release_files(store: Store, release: Release) -> dict[str, bytes]:
@@ -49,7 +63,8 @@ def release_files(store: Store, release: Release) -> dict[str, bytes]:
             continue
         files[f"data/{release.id}_{level.value}.csv"] = to_csv_bytes(data)
         files[f"data/{release.id}_{level.value}.meta.csv"] = to_csv_bytes(meta)
-    files["data-guidance.md"] = guidance_text(release).encode()
+    national = store.grades(release.id, Level.NATIONAL)
+    files["data-guidance.md"] = guidance_text(release, national["counts_basis"].iloc[0] if len(national) else "").encode()
     files["data-guidance.csv"] = to_csv_bytes(guidance_frame())
     files["qa-report.csv"] = store.qa_report(release.id) or report_csv([]).encode()
     files["LICENCE.txt"] = LICENCE.encode()
