@@ -65,9 +65,9 @@ READERS: dict[str, str] = {
     "social_care_provider_in_year": "csc_aggregates:read_provider_in_year",
     "area_send": "area_send:read",
     "further_education": "further_education:read",
-    "schools_official": "schools:read_official",
-    "schools_gias": "schools:read_gias_ratings",
-    "schools_history_2018": "schools:read_history_2018",
+    "schools_official": "schools_official:read_official",
+    "schools_gias": "schools_gias:read_gias_ratings",
+    "schools_history_2018": "schools_2018:read_history_2018",
 }
 
 PREVIEW_HOURS = 24  # pre-release access: at most 24 hours before publication (Code of Practice, Orderliness)

@@ -34,13 +34,36 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
     if set_aside:
         notes.append(f"{set_aside} blank rows set aside.")
 
+    c_text = find_column(raw, "inspection_outcome_text", required=False, path=path)
+    c_link = find_column(raw, "inspection_link", required=False, path=path)
+    urns, las, outcomes, unreadable = _area_codes(raw, path, c_text)
+    frame = pd.DataFrame({"source_row": raw["source_row"]})
+    frame["urn"] = urns
+    frame["la_published"] = las
+    frame["provider_name"] = [title_la(v) for v in raw[find_column(raw, "local_authority", path=path)]]
+    frame["provider_subtype"] = SUBTYPE
+    frame["inspection_id"] = [file_id(v) for v in raw[c_link]] if c_link else None
+    frame["report_url"] = [str(v).strip() or None for v in raw[c_link]] if c_link else None
+    frame["inspection_type"] = "Area SEND inspection (2023 framework)"
+    # Dates in this file are dd/mm/yy.
+    frame["inspection_start_date"] = parse_dates(raw, find_column(raw, "inspection_start_date", path=path), path)
+    frame["publication_date"] = parse_dates(raw, find_column(raw, "publication_date", path=path), path)
+    frame["overall_published"] = outcomes
+    frame["outcome_text"] = [str(v).strip() or None for v in raw[c_text]] if c_text else None
+
+    rows = frame.reindex(columns=READER_COLUMNS + EXTRA_COLUMNS).astype(object)
+    rows = rows.where(rows.notna(), None)
+    rows["source_row"] = rows["source_row"].astype(int)
+    check_labels(rows, PROVIDER_TYPE, path, ["overall_published"])
+    notes += _outcome_notes(rows, outcomes, unreadable)
+    return SourceTable(PROVIDER_TYPE, path, rows.reset_index(drop=True), "dfe", {}, notes, set_aside, False)
+
+
+def _area_codes(raw: pd.DataFrame, path: Path, c_text: str | None) -> tuple[list, list, list, list]:
+    """Each row's LA URN, DfE LA number and outcome, checked, and the outcome texts of the outcomes not found."""
     c_urn = find_column(raw, "urn", path=path)
     c_la = find_column(raw, "la_code", path=path)
     c_grade = find_column(raw, "outcome_grade", path=path)
-    c_text = find_column(raw, "inspection_outcome_text", required=False, path=path)
-    c_link = find_column(raw, "inspection_link", required=False, path=path)
-
-    frame = pd.DataFrame({"source_row": raw["source_row"]})
     urns, las, outcomes = [], [], []
     unreadable = []
     for line, u, la, g, text in zip(raw["source_row"], raw[c_urn], raw[c_la], raw[c_grade],
@@ -61,27 +84,14 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
         urns.append(u)
         las.append(la)
         outcomes.append(g)
-    frame["urn"] = urns
-    frame["la_published"] = las
-    frame["provider_name"] = [title_la(v) for v in raw[find_column(raw, "local_authority", path=path)]]
-    frame["provider_subtype"] = SUBTYPE
-    frame["inspection_id"] = [file_id(v) for v in raw[c_link]] if c_link else None
-    frame["report_url"] = [str(v).strip() or None for v in raw[c_link]] if c_link else None
-    frame["inspection_type"] = "Area SEND inspection (2023 framework)"
-    # Dates in this file are dd/mm/yy.
-    frame["inspection_start_date"] = parse_dates(raw, find_column(raw, "inspection_start_date", path=path), path)
-    frame["publication_date"] = parse_dates(raw, find_column(raw, "publication_date", path=path), path)
-    frame["overall_published"] = outcomes
-    frame["outcome_text"] = [str(v).strip() or None for v in raw[c_text]] if c_text else None
+    return urns, las, outcomes, unreadable
 
-    rows = frame.reindex(columns=READER_COLUMNS + EXTRA_COLUMNS).astype(object)
-    rows = rows.where(rows.notna(), None)
-    rows["source_row"] = rows["source_row"].astype(int)
-    check_labels(rows, PROVIDER_TYPE, path, ["overall_published"])
 
+def _outcome_notes(rows: pd.DataFrame, outcomes: list[str], unreadable: list[str]) -> list[str]:
+    """How many areas had each outcome, which outcomes are not known, and what the file leaves out."""
     counts = pd.Series(outcomes).value_counts().to_dict()
-    notes.append("Outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) +
-                 " (1 positive, 2 inconsistent, 3 widespread or systemic failings).")
+    notes = ["Outcomes: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) +
+             " (1 positive, 2 inconsistent, 3 widespread or systemic failings)."]
     if unreadable:
         notes.append(f"{len(unreadable)} inspected areas have a blank outcome: the scraper did not find the outcome "
                      f"section of the report ({'; '.join(sorted(set(unreadable)))}). Emitted as 'data_unreadable' "
@@ -95,4 +105,4 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
                  "2023 framework by the file's date. LAs named by DfE number (la_key 'dfe').")
     notes.append("One row per area: the latest inspection only (history=False). Scraped from reports by "
                  "Data to Insight, not an Ofsted table.")
-    return SourceTable(PROVIDER_TYPE, path, rows.reset_index(drop=True), "dfe", {}, notes, set_aside, False)
+    return notes

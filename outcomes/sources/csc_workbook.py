@@ -199,6 +199,29 @@ def read_history(paths: list[Path], as_at: dt.date) -> SourceTable:
     events, table_notes = _table_10_11(workbook, _stamp(workbook))
     notes = [f"read {workbook.name}, sheet {HISTORY_SHEET}"] + list(table_notes)
     urns = _urn_by_name(lookup)
+    events = _las_at_date(_with_urns(events, urns, workbook), lookup, as_at, notes)
+
+    compiled = ilacs.read([history_path], as_at)
+    c = compiled.rows.copy()
+    c["urn"] = c["urn"].astype(str)
+    matched_wb, matched_c, checks = _overlap(events, c, workbook, notes)
+    _fill_from_la_level(c, workbook, urns, notes)
+    c = _without_reports_before_ilacs(c, matched_c, notes)
+    only_wb = events[~events.index.isin(matched_wb)]
+    name_of = {u: n for n, u in ((e["name"], e["urn"]) for _, e in events.iterrows())}
+    c["la_published"] = [name_of.get(u) or n for u, n in zip(c["urn"], c["provider_name"])]
+
+    rows = _history_rows(only_wb, c)
+    ilacs.check_labels(rows, PROVIDER_TYPE, workbook, ["overall_published"] + [JUDGEMENT_PREFIX + j for j in JUDGEMENTS])
+    notes.append(f"{len(rows)} graded inspections: {len(only_wb)} from the workbook only, {len(c)} from the compiled "
+                 "history. Rows numbered 1000 and above are line (number - 1000) of the compiled history.")
+    notes.append("Northamptonshire (to 2021) is in neither file: North and West Northamptonshire start at their own inspections.")
+    notes += [n for n in compiled.notes if "reformed" in n]
+    return SourceTable(PROVIDER_TYPE, workbook, rows, "name", dict(JUDGEMENTS), notes, 0, True, checks)
+
+
+def _with_urns(events: pd.DataFrame, urns: dict[str, str], workbook: Path) -> pd.DataFrame:
+    """A copy of the events with each LA's Ofsted URN: from Table 11's report link, else the LA lookup by name."""
     events = events.copy()
     events["urn"] = [(_link_urn(l) if t == "11" else None) or urns.get(normalise_name(n))
                      for t, l, n in zip(events["table"], events["link"], events["name"])]
@@ -207,6 +230,12 @@ def read_history(paths: list[Path], as_at: dt.date) -> SourceTable:
         r = unknown.iloc[0]
         raise SourceError(workbook, int(r["source_row"]), "Local authority name", f"{r['name']!r} is not in the LA lookup",
                           "Add the spelling to the lookup's also_known_as or to outcomes/geography.py")
+    return events
+
+
+def _las_at_date(events: pd.DataFrame, lookup: Path, as_at: dt.date, notes: list[str]) -> pd.DataFrame:
+    """The events of the authorities that exist at `as_at`: one side of the 2019 Dorset reorganisation,
+    and no authority that had ended by then."""
     before = as_at < REORGANISED
     successor = events["name"].map(normalise_name).isin(_SUCCESSORS_2019) & (events["table"] == "10")
     drop = (events["table"] == "11") if not before else successor
@@ -221,12 +250,11 @@ def read_history(paths: list[Path], as_at: dt.date) -> SourceTable:
     if gone.any():
         notes.append(f"{', '.join(sorted(set(events.loc[gone, 'name'])))} ended before this date: "
                      f"{int(gone.sum())} inspections left out")
-    events = events[~drop & ~gone]
+    return events[~drop & ~gone]
 
-    compiled = ilacs.read([history_path], as_at)
-    c = compiled.rows.copy()
-    c["urn"] = c["urn"].astype(str)
-    matched_wb, matched_c, checks = _overlap(events, c, workbook, notes)
+
+def _fill_from_la_level(c: pd.DataFrame, workbook: Path, urns: dict[str, str], notes: list[str]) -> None:
+    """Fill in `c` (in place) the grades the compiler could not read that Ofsted's LA-level table gives."""
     # Ofsted's LA-level table gives each LA's latest inspection as at 31 March 2022 with its start
     # date: it supplies a grade the compiler could not read (Southend-on-Sea's 2019 ILACS, missing
     # from Table 10) when the start dates agree.
@@ -245,17 +273,21 @@ def read_history(paths: list[Path], as_at: dt.date) -> SourceTable:
     if filled:
         notes.append(f"{len(filled)} grade(s) the compiler could not read taken from Ofsted's LA-level table as at "
                      f"31 March 2022 (same start date): {'; '.join(filled)}")
+
+
+def _without_reports_before_ilacs(c: pd.DataFrame, matched_c: set, notes: list[str]) -> pd.DataFrame:
+    """The compiled history without its unmatched reports from before ILACS."""
     # The compiled file's reports before ILACS are SIF (or older) reports it could not read: the
     # workbook lists every SIF inspection with its grades, so these are set aside.
     pre = c["inspection_type"].isna() & c["publication_date"].map(lambda d: d is not None and d < dt.date(2018, 9, 1))
     pre &= ~c.index.isin(matched_c)
     notes.append(f"{int(pre.sum())} reports of the compiled history before ILACS (no framework, published before "
                  "September 2018; almost all unreadable) set aside: the workbook gives the SIF inspections")
-    c = c[~pre]
-    only_wb = events[~events.index.isin(matched_wb)]
-    name_of = {u: n for n, u in ((e["name"], e["urn"]) for _, e in events.iterrows())}
-    c["la_published"] = [name_of.get(u) or n for u, n in zip(c["urn"], c["provider_name"])]
+    return c[~pre]
 
+
+def _history_rows(only_wb: pd.DataFrame, c: pd.DataFrame) -> pd.DataFrame:
+    """The inspections only the workbook holds, then the compiled history's, in the reader's columns."""
     extra = ["report_url"]
     cols = READER_COLUMNS + [JUDGEMENT_PREFIX + j for j in JUDGEMENTS] + extra
     wb_rows = pd.DataFrame({
@@ -267,16 +299,11 @@ def read_history(paths: list[Path], as_at: dt.date) -> SourceTable:
     })
     # Workbook rows keep their sheet row; compiled rows are numbered after them (the table's rows
     # name two files: source_row below 1000 is the workbook, 1000 + line the compiled CSV).
-    c["source_row"] = c["source_row"].astype(int) + 1000
-    rows = pd.concat([wb_rows.reindex(columns=cols), c.reindex(columns=cols)], ignore_index=True).astype(object)
+    compiled = c.assign(source_row=c["source_row"].astype(int) + 1000)
+    rows = pd.concat([wb_rows.reindex(columns=cols), compiled.reindex(columns=cols)], ignore_index=True).astype(object)
     rows = rows.where(rows.notna(), None)
     rows["source_row"] = rows["source_row"].astype(int)
-    ilacs.check_labels(rows, PROVIDER_TYPE, workbook, ["overall_published"] + [JUDGEMENT_PREFIX + j for j in JUDGEMENTS])
-    notes.append(f"{len(rows)} graded inspections: {len(wb_rows)} from the workbook only, {len(c)} from the compiled "
-                 "history. Rows numbered 1000 and above are line (number - 1000) of the compiled history.")
-    notes.append("Northamptonshire (to 2021) is in neither file: North and West Northamptonshire start at their own inspections.")
-    notes += [n for n in compiled.notes if "reformed" in n]
-    return SourceTable(PROVIDER_TYPE, workbook, rows, "name", dict(JUDGEMENTS), notes, 0, True, checks)
+    return rows
 
 
 def _overlap(events: pd.DataFrame, c: pd.DataFrame, workbook: Path, notes: list[str]) -> tuple[set, set, list]:

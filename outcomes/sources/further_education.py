@@ -111,16 +111,7 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
     frame["inspection_type"] = raw[find_column(raw, "inspection_type", path=path)].tolist()
     frame["inspection_start_date"] = parse_dates(raw, find_column(raw, "inspection_date", path=path), path)  # yyyy.mm.dd
     frame["publication_date"] = None
-
-    overall, subs = [], {j: [] for j in JUDGEMENTS}
-    for line, i in zip(raw["source_row"], ids):
-        judged = scores.get(i, {}) if i else {}
-        if i and "overall" not in judged:
-            raise SourceError(path, int(line), c_num, f"inspection {i} has no 'Overall effectiveness' score in "
-                              f"{scores_path.name}", "Every inspected provider has an overall judgement")
-        overall.append(judged.get("overall"))
-        for j in JUDGEMENTS:
-            subs[j].append(judged.get(j))
+    overall, subs = _judgements_of(raw["source_row"], ids, scores, path, c_num, scores_path)
     frame["overall_published"] = overall
     for j in JUDGEMENTS:
         frame[JUDGEMENT_PREFIX + j] = subs[j]
@@ -128,6 +119,29 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
     rows = frame.reindex(columns=READER_COLUMNS + [JUDGEMENT_PREFIX + j for j in JUDGEMENTS]).astype(object)
     rows = rows.where(rows.notna(), None)
     rows["source_row"] = rows["source_row"].astype(int)
+    _check_labels(rows, path)
+    notes += _provider_notes(len(rows), overall, set(scores) - {i for i in ids if i}, scores_path)
+    return SourceTable(PROVIDER_TYPE, path, rows.reset_index(drop=True), "none", dict(JUDGEMENTS), notes,
+                       set_aside, False)
+
+
+def _judgements_of(lines: pd.Series, ids: list, scores: dict[str, dict[str, str]], path: Path, c_num: str,
+                   scores_path: Path) -> tuple[list, dict[str, list]]:
+    """Each provider's overall judgement and sub-judgements, from the scores of its inspection (None: not judged)."""
+    overall, subs = [], {j: [] for j in JUDGEMENTS}
+    for line, i in zip(lines, ids):
+        judged = scores.get(i, {}) if i else {}
+        if i and "overall" not in judged:
+            raise SourceError(path, int(line), c_num, f"inspection {i} has no 'Overall effectiveness' score in "
+                              f"{scores_path.name}", "Every inspected provider has an overall judgement")
+        overall.append(judged.get("overall"))
+        for j in JUDGEMENTS:
+            subs[j].append(judged.get(j))
+    return overall, subs
+
+
+def _check_labels(rows: pd.DataFrame, path: Path) -> None:
+    """Every judgement emitted is one grade_of knows for FE."""
     for col in ["overall_published"] + [JUDGEMENT_PREFIX + j for j in JUDGEMENTS]:
         for line, v in zip(rows["source_row"], rows[col]):
             try:
@@ -135,18 +149,19 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
             except UnknownGrade as e:  # not reachable with the score checks above; kept as the contract's guard
                 raise SourceError(path, int(line), col, str(e)) from None
 
-    unused = set(scores) - {i for i in ids if i}
+
+def _provider_notes(n: int, overall: list, unused: set, scores_path: Path) -> list[str]:
+    """How many providers were inspected and with what outcome, and what this copy of the file lacks."""
     never = sum(v is None for v in overall)
     counts = pd.Series([v for v in overall if v]).value_counts().to_dict()
-    notes.append(f"{len(rows)} providers: {len(rows) - never} inspected, {never} never inspected (no inspection "
-                 "number, date or grade; overall left blank).")
-    notes.append("Overall effectiveness: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) +
-                 " (1 outstanding, 2 good, 3 requires improvement, 4 inadequate).")
+    notes = [f"{n} providers: {n - never} inspected, {never} never inspected (no inspection "
+             "number, date or grade; overall left blank).",
+             "Overall effectiveness: " + ", ".join(f"{k} {v}" for k, v in sorted(counts.items())) +
+             " (1 outstanding, 2 good, 3 requires improvement, 4 inadequate)."]
     if unused:
         notes.append(f"{len(unused)} inspections in {scores_path.name} match no provider and were ignored.")
     notes.append("No geography: this copy dropped the LA, region and postcode columns of the official file, so it "
                  "supports national figures by provider group only (la_key 'none').")
     notes.append("Judgements not made at an inspection are absent (quality of education, behaviour and attitudes and "
                  "personal development exist only for EIF inspections from September 2019). No publication date.")
-    return SourceTable(PROVIDER_TYPE, path, rows.reset_index(drop=True), "none", dict(JUDGEMENTS), notes,
-                       set_aside, False)
+    return notes

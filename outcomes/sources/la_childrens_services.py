@@ -148,21 +148,7 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
     path = _one_path(paths, "the ILACS history")
     raw, info = read_table(path, ("urn", "local_authority", "overall_effectiveness_grade"))
     notes = [f"Read {path.name} (header on line {info.get('header_row', 1)}): {len(raw)} rows."]
-    blank = _blank_rows(raw)
-    raw = raw[~blank]
-    set_aside = int(blank.sum())
-    if set_aside:
-        notes.append(f"{set_aside} blank lines set aside.")
-
-    c_pdf = find_column(raw, "pdf_filename", required=False, path=path)
-    c_fw = find_column(raw, "inspection_framework", path=path)
-    what = raw[c_fw].astype(str) + " " + (raw[c_pdf].astype(str) if c_pdf else "")
-    visit = what.str.contains(_NOT_JUDGEMENT_EVENT)
-    if visit.any():
-        notes.append(f"{int(visit.sum())} reports of focused visits, monitoring visits or other non-judgement "
-                     "events set aside (they give no grades).")
-    set_aside += int(visit.sum())
-    raw = raw[~visit].copy()
+    raw, set_aside = _graded_reports(raw, path, notes)
 
     c_overall = find_column(raw, "overall_effectiveness_grade", path=path)
     c_start = find_column(raw, "inspection_start_date", path=path)
@@ -175,21 +161,46 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
     frame["provider_subtype"] = SUBTYPE
     frame["inspection_id"] = [file_id(v) for v in raw[c_link]]
     frame["report_url"] = [_text(v) for v in raw[c_link]]
-    frame["inspection_type"] = [_text(v) for v in raw[c_fw]]
+    frame["inspection_type"] = [_text(v) for v in raw[find_column(raw, "inspection_framework", path=path)]]
     frame["inspection_start_date"] = parse_dates(raw, c_start, path)
     frame["publication_date"] = parse_dates(raw, c_pub, path)  # written dd/mm/yy in this file
 
     # A blank overall grade is a report the scraper could not read (mostly SIF reports of
     # 2014-2018, before ILACS): an inspection whose grade is not known, never "not inspected".
     overall = [_grade_label(v) for v in raw[c_overall]]
-    blank_overall = sum(v is None for v in overall)
     frame["overall_published"] = [UNREADABLE if v is None else v for v in overall]
     artefacts = 0
     for j in JUDGEMENTS:
         col = find_column(raw, f"{j}_grade", path=path)
         artefacts += int(raw[col].str.strip().str.lower().isin(_SCRAPE_ARTEFACTS).sum())
         frame[JUDGEMENT_PREFIX + j] = [_grade_label(v) for v in raw[col]]
+    notes += _history_notes(frame, overall, artefacts)
+    return _finish(frame, path, "urn", notes, set_aside, True, EXTRA_COLUMNS)
 
+
+def _graded_reports(raw: pd.DataFrame, path: Path, notes: list[str]) -> tuple[pd.DataFrame, int]:
+    """The rows that are graded inspection reports, and how many blank lines and visits were set aside."""
+    blank = _blank_rows(raw)
+    raw = raw[~blank]
+    set_aside = int(blank.sum())
+    if set_aside:
+        notes.append(f"{set_aside} blank lines set aside.")
+    c_pdf = find_column(raw, "pdf_filename", required=False, path=path)
+    c_fw = find_column(raw, "inspection_framework", path=path)
+    what = raw[c_fw].astype(str) + " " + (raw[c_pdf].astype(str) if c_pdf else "")
+    visit = what.str.contains(_NOT_JUDGEMENT_EVENT)
+    if visit.any():
+        notes.append(f"{int(visit.sum())} reports of focused visits, monitoring visits or other non-judgement "
+                     "events set aside (they give no grades).")
+    set_aside += int(visit.sum())
+    return raw[~visit].copy(), set_aside
+
+
+def _history_notes(frame: pd.DataFrame, overall: list, artefacts: int) -> list[str]:
+    """What to know about the rows: unreadable grades, missing start dates, the LAs covered. `overall` is
+    each overall grade as the file gives it (None: blank); `artefacts`, the scrape fragments found."""
+    notes = []
+    blank_overall = sum(v is None for v in overall)
     no_start = frame["inspection_start_date"].isna().tolist()
     graded_no_start = sum(ns and o != UNREADABLE for ns, o in zip(no_start, frame["overall_published"]))
     if blank_overall:
@@ -221,7 +232,7 @@ def read(paths: list[Path], as_at: dt.date) -> SourceTable:
                      "before reorganisation are not in the file, so their successors' history starts at their own "
                      "first inspection.")
     notes.append("Scraped from Ofsted report PDFs by Data to Insight, not an Ofsted table: spot-check against report_url.")
-    return _finish(frame, path, "urn", notes, set_aside, True, EXTRA_COLUMNS)
+    return notes
 
 
 def read_overview(paths: list[Path], as_at: dt.date) -> SourceTable:

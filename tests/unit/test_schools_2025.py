@@ -17,7 +17,7 @@ from outcomes.build.pipeline import build_all
 from outcomes.settings import release_dir
 from outcomes.domain.releases import load_catalogue
 from outcomes.settings import source_dir
-from outcomes.sources.schools import read_official
+from outcomes.sources.schools_official import read_official
 from outcomes.store.store import Store
 from outcomes.build import in_year
 from outcomes.results import in_year as in_year_results

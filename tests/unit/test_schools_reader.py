@@ -14,7 +14,9 @@ import pytest
 from outcomes.domain.frameworks import grade_of
 from outcomes.settings import source_dir
 from outcomes.sources.base import READER_COLUMNS, SourceError, read_table
-from outcomes.sources.schools import GIAS_TYPES, read_gias_ratings, read_history_2018, read_official
+from outcomes.sources.schools_2018 import read_history_2018
+from outcomes.sources.schools_gias import GIAS_TYPES, read_gias_ratings
+from outcomes.sources.schools_official import PREVIOUS_COLUMNS, read_official
 
 AS_AT = dt.date(2023, 8, 31)
 HEADER = [
@@ -54,7 +56,6 @@ def j(table, judgement: str) -> list:
 
 def test_columns_are_reader_columns_then_judgements(tmp_path):
     t = read_official([write_csv(tmp_path / "s.csv", [school()])], AS_AT)
-    from outcomes.sources.schools import PREVIOUS_COLUMNS
 
     # The 2023 layout also gives the previous graded inspection (its own columns, after the judgements).
     assert list(t.rows.columns) == READER_COLUMNS + [f"j_{k}" for k in t.judgements] + PREVIOUS_COLUMNS

@@ -1,0 +1,274 @@
+"""Reader for Ofsted's official statistics of state-funded schools: "State-funded schools inspections
+and outcomes as at ...", one row per open school with its latest graded inspection, and from the
+2023 layout on its previous graded and latest ungraded inspections.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import re
+from functools import partial
+from pathlib import Path
+from typing import Callable
+
+import pandas as pd
+
+from outcomes.sources.base import (
+    JUDGEMENT_PREFIX,
+    SourceError,
+    SourceTable,
+    clean_code,
+    find_column,
+    parse_dates,
+    read_table,
+)
+from outcomes.sources.schools import (
+    JUDGEMENTS,
+    PROVIDER_TYPE,
+    code_or_none,
+    column_values,
+    coverage_note,
+    one_file,
+    read_note,
+    reader_frame,
+)
+
+# The header patterns that name each sub-judgement (lower-case, whole header). The "Previous ..."
+# columns of the same file describe the inspection before and are deliberately not matched.
+_JUDGEMENT_PATTERNS: dict[str, tuple[str, ...]] = {
+    "quality_of_education": (r"quality of education",),
+    "behaviour_and_attitudes": (r"behaviour and attitudes",),
+    "personal_development": (r"personal development",),
+    "leadership_and_management": (r"effectiveness of leadership and management",),
+    "safeguarding": (r"safeguarding is effective\??",),
+    "early_years": (r"early years provision( \(where applicable\))?",),
+    "sixth_form": (r"sixth form provision( \(where applicable\))?",),
+}
+
+
+# Ofsted's grade codes: 1 outstanding, 2 good, 3 requires improvement (satisfactory before
+# September 2012), 4 inadequate. Sub-judgements add 9 (not judged under the framework of that
+# inspection) and 8 (no such provision); safeguarding is Yes / No. 9 and 8 are kept as published.
+_GRADE_CODES = {"1", "2", "3", "4"}
+_SUB_JUDGEMENT_CODES = _GRADE_CODES | {"8", "9", "yes", "no"}
+# Placeholders a file may put where an inspection gave no overall grade (from September 2024).
+_NO_OVERALL_GRADE = {"9", "8", "not applicable", "n/a", "na", "null", "not judged", "no grade"}
+
+FindColumn = Callable[..., str | None]  # find_column bound to one file's table
+
+
+def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
+    """Ofsted's "State-funded schools inspections and outcomes as at ..." file (CSV, XLSX or ODS).
+
+    One row per open school with its latest graded inspection. The layout (which judgements, an
+    overall grade or not, LA by number or name) is taken from the file's columns, not its year.
+    """
+    path = one_file(paths, "state-funded schools official statistics")
+    frame, meta = read_table(path, header_must=("URN", "Ofsted phase"))
+    notes = [read_note(path, meta)]
+    col = partial(find_column, frame, path=path)
+    frame, urns, set_aside = _schools_only(frame, path, col(r"urn"))
+    la_key, la = _la_of_each_school(frame, path, col, notes)
+    overall_col, found = _layout(col, notes)
+    judgement_ids = [j for j, c in found.items() if c]
+    rows = _latest_graded(frame, path, col, urns, la, overall_col)
+    rows["overall_published"], no_grade = _overall_codes(rows, path, overall_col)
+    if no_grade:
+        notes.append(f"{no_grade:,} overall effectiveness value(s) marked not applicable or 'Not judged' read as no "
+                     "grade (graded inspections from September 2024 give none; their key judgements are kept)")
+    for j in judgement_ids:
+        rows[JUDGEMENT_PREFIX + j] = _sub_judgement_codes(rows["source_row"], frame, found[j], notes)
+    rows.update(_ungraded(frame, path, notes))
+    rows.update(_previous(frame, path, notes))
+    notes.append(_schools_note(rows["overall_published"], overall_col is not None, no_grade))
+    region_col = col(r"region", r"ofsted region", required=False)
+    notes.append(coverage_note(la, frame[region_col].tolist() if region_col else None))
+    notes += _caveats(frame, col, rows["inspection_start_date"], urns, as_at, set_aside)
+
+    out = reader_frame(rows, judgement_ids)
+    for c in UNGRADED_COLUMNS + PREVIOUS_COLUMNS:
+        if c in rows:
+            out[c] = pd.Series(rows[c], dtype=object)
+    return SourceTable(PROVIDER_TYPE, path, out, la_key,
+                       judgements={j: JUDGEMENTS[j] for j in judgement_ids}, notes=notes, set_aside=set_aside)
+
+
+def _schools_only(frame: pd.DataFrame, path: Path, urn_col: str) -> tuple[pd.DataFrame, pd.Series, int]:
+    """The rows that are schools and their URNs, and how many footnote or blank rows were set aside."""
+    # Footnotes and source lines under the table have no URN (or text where the URN goes, when
+    # the URN is the first column): they are not schools.
+    others = [c for c in frame.columns if c not in ("source_row", urn_col)]
+    urns = frame[urn_col].map(clean_code)
+    rest_blank = (frame[others] == "").all(axis=1) if others else pd.Series(True, index=frame.index)
+    footnote = (urns == "") | (~urns.str.fullmatch(r"\d+") & rest_blank)
+    bad = frame[~footnote & ~urns.str.fullmatch(r"\d+")]
+    if len(bad):
+        raise SourceError(path, int(bad["source_row"].iloc[0]), urn_col,
+                          f"URN {bad[urn_col].iloc[0]!r} is not a number", "URNs are whole numbers")
+    return (frame[~footnote].reset_index(drop=True), urns[~footnote].reset_index(drop=True),
+            int(footnote.sum()))
+
+
+def _la_of_each_school(frame: pd.DataFrame, path: Path, col: FindColumn, notes: list[str]) -> tuple[str, list]:
+    """How the file names the LA (the la_key) and each school's LA in those terms."""
+    # LA: the DfE number is the first three digits of LAESTAB (LA number + establishment number);
+    # files without LAESTAB name the LA instead. Decided once per file so one key applies to all rows.
+    laestab_col = col(r"laestab", required=False)
+    if not laestab_col:
+        la = column_values(frame, col(r"local authority", r"la name"))
+        notes.append("no LAESTAB column: LA taken from the 'Local authority' name")
+        return "name", la
+    la = []
+    for line, v in zip(frame["source_row"], frame[laestab_col]):
+        s = clean_code(v)
+        if s and not re.fullmatch(r"\d{7}", s):
+            raise SourceError(path, int(line), laestab_col, f"LAESTAB {v!r} is not 7 digits",
+                              "LAESTAB is the 3-digit DfE LA number followed by a 4-digit establishment number")
+        la.append(s[:3] or None)
+    missing = sum(v is None for v in la)
+    notes.append("LA from the first 3 digits of LAESTAB (DfE LA number)"
+                 + (f"; {missing} school(s) have no LAESTAB" if missing else ""))
+    return "dfe", la
+
+
+def _layout(col: FindColumn, notes: list[str]) -> tuple[str | None, dict[str, str | None]]:
+    """The overall effectiveness column and each sub-judgement's column (None where the file has none)."""
+    overall_col = col(r"overall effectiveness", required=False)
+    found = {j: col(*p, required=False) for j, p in _JUDGEMENT_PATTERNS.items()}
+    layout = ("education inspection framework (EIF) layout" if found["quality_of_education"]
+              else "pre-EIF layout (no quality of education judgement)")
+    if overall_col is None:
+        layout += ", no 'Overall effectiveness' column (no overall grade from September 2024)"
+    notes.append(f"detected {layout}")
+    absent = [JUDGEMENTS[j] for j, c in found.items() if not c]
+    if absent:
+        notes.append(f"sub-judgements not in this file: {', '.join(absent)}")
+    return overall_col, found
+
+
+def _latest_graded(frame: pd.DataFrame, path: Path, col: FindColumn, urns: pd.Series, la: list,
+                   overall_col: str | None) -> dict[str, list]:
+    """The reader's columns of each school's latest graded inspection, the overall grade as published."""
+    id_col = col(r"inspection number of latest (graded|full) inspection", r"inspection number", required=False)
+    start_col = col(r"inspection start date( of latest (graded|full) inspection)?", required=False)
+    start = parse_dates(frame, start_col, path)
+    return {
+        "source_row": frame["source_row"].tolist(),
+        "urn": urns.tolist(),
+        "provider_name": column_values(frame, col(r"school name")),
+        "provider_subtype": column_values(frame, col(r"ofsted phase")),
+        "la_published": la,
+        "inspection_id": column_values(frame, id_col, code_or_none),
+        "inspection_type": column_values(frame, col(r"inspection type", required=False)),
+        "inspection_start_date": start,
+        "publication_date": parse_dates(frame, col(r"publication date( of latest (graded|full) inspection)?",
+                                                   required=False), path),
+        "overall_published": column_values(frame, overall_col, code_or_none),
+    }
+
+
+def _overall_codes(rows: dict[str, list], path: Path, overall_col: str | None) -> tuple[list, int]:
+    """The overall grades with the 'no overall grade' placeholders as None, and how many there were."""
+    out, no_grade = [], 0
+    for line, v in zip(rows["source_row"], rows["overall_published"]):
+        if v is not None and v.lower() in _NO_OVERALL_GRADE:
+            v, no_grade = None, no_grade + 1
+        elif v is not None and v not in _GRADE_CODES:
+            raise SourceError(path, int(line), overall_col, f"overall effectiveness {v!r} is not a grade code",
+                              "Ofsted codes overall effectiveness 1 to 4")
+        out.append(v)
+    return out, no_grade
+
+
+def _sub_judgement_codes(lines: list[int], frame: pd.DataFrame, column: str, notes: list[str]) -> list:
+    """A sub-judgement's codes; a value that is not a code is read as not judged, and noted."""
+    values, odd = [], []
+    for line, v in zip(lines, frame[column]):
+        v = code_or_none(v)
+        if v is not None and v.lower() not in _SUB_JUDGEMENT_CODES:
+            odd.append((line, v))
+            v = None
+        values.append(v)
+    if odd:
+        notes.append(f"'{column}': {len(odd)} value(s) that are not grade codes read as not judged "
+                     f"(e.g. {odd[0][1]!r} on row {odd[0][0]})")
+    return values
+
+
+def _schools_note(overall: list, has_overall: bool, no_grade: int) -> str:
+    """How many schools, and why those without an overall grade have none."""
+    n = len(overall)
+    if not has_overall:
+        return f"{n:,} schools"
+    ungraded = sum(v is None for v in overall)
+    never = ungraded - no_grade
+    return (f"{n:,} schools, {ungraded:,} with no overall grade: "
+            + (f"{no_grade:,} marked not judged or not applicable, " if no_grade else "")
+            + f"{never:,} blank (no graded inspection yet)")
+
+
+def _caveats(frame: pd.DataFrame, col: FindColumn, start: list, urns: pd.Series, as_at: dt.date,
+             set_aside: int) -> list[str]:
+    """Notes on rows to read with care: inherited inspections, inspections after the date, rows set
+    aside, repeated URNs."""
+    notes = []
+    predecessor_col = col(r"does the latest graded inspection relate to the urn of the current school\??",
+                          required=False)
+    if predecessor_col:
+        inherited = int((frame[predecessor_col].str.lower() == "no").sum())
+        if inherited:
+            # Ofsted counts a new school (e.g. an academy converter) under its predecessor's latest
+            # graded inspection until the new school has its own.
+            notes.append(f"{inherited:,} schools' latest graded inspection was of a predecessor school")
+    late = sum(1 for d in start if d and d > as_at)
+    if late:
+        notes.append(f"{late} inspection(s) start after the release date {as_at:%d %B %Y}")
+    if set_aside:
+        notes.append(f"{set_aside} footnote or blank row(s) without a URN set aside")
+    dupes = urns[urns.duplicated()]
+    if len(dupes):
+        notes.append(f"{len(dupes)} URN(s) appear more than once, e.g. {dupes.iloc[0]}")
+    return notes
+
+
+# The ungraded-inspection block of the 2024/25 file: each school's latest ungraded inspection
+# since its last graded one (a school inspected graded after an ungraded one has none here).
+UNGRADED_COLUMNS = ["ungraded_inspection_date", "ungraded_publication_date", "ungraded_outcome_published"]
+
+
+def _ungraded(frame: pd.DataFrame, path: Path, notes: list[str]) -> dict[str, list]:
+    """The latest ungraded inspection's date and outcome as published, where the file has them."""
+    col = partial(find_column, frame, path=path, required=False)
+    outcome_col = col(r"ungraded inspection overall outcome")
+    if outcome_col is None:
+        return {}
+    date_col = col(r"date of latest ungraded inspection")
+    out = {
+        "ungraded_inspection_date": parse_dates(frame, date_col, path),
+        "ungraded_publication_date": parse_dates(frame, col(r"ungraded inspection publication date"), path),
+        "ungraded_outcome_published": column_values(frame, outcome_col),
+    }
+    n = sum(v is not None for v in out["ungraded_outcome_published"])
+    notes.append(f"{n:,} schools have an ungraded inspection since their last graded one (date and outcome kept; "
+                 "outcomes are on their own scale, see frameworks.UNGRADED_OUTCOMES)")
+    return out
+
+
+# The graded inspection before the latest one (2023 layout onwards): a school page shows it, so a
+# reader sees where a school came from. Its overall grade is a code on the same 1-4 scale.
+PREVIOUS_COLUMNS = ["previous_inspection_start_date", "previous_publication_date", "previous_overall_grade_published"]
+
+
+def _previous(frame: pd.DataFrame, path: Path, notes: list[str]) -> dict[str, list]:
+    """The previous graded inspection's dates and overall effectiveness as published, where the file has them."""
+    col = partial(find_column, frame, path=path, required=False)
+    grade_col = col(r"previous graded inspection overall effectiveness")
+    if grade_col is None:
+        return {}
+    out = {
+        "previous_inspection_start_date": parse_dates(frame, col(r"previous inspection start date"), path),
+        "previous_publication_date": parse_dates(frame, col(r"previous publication date"), path),
+        "previous_overall_grade_published": column_values(frame, grade_col, code_or_none),
+    }
+    n = sum(d is not None for d in out["previous_inspection_start_date"])
+    notes.append(f"{n:,} schools have a previous graded inspection (its dates and overall effectiveness kept)")
+    return out
