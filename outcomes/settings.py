@@ -34,6 +34,12 @@ def catalogue_path() -> Path:
     return Path(env) if env else PROJECT_ROOT / "data" / "releases.toml"
 
 
+# The folder Streamlit serves at /app/static/ ([server] enableStaticServing): static/ beside app.py.
+# The map boundaries must be there for the browser to fetch them; OUTCOMES_STATIC moves only the
+# release files (tests keep their tiny releases out of the project's own folder).
+SERVED_STATIC = PROJECT_ROOT / "static"
+
+
 def static_dir() -> Path:
     """The folder Streamlit serves at /app/static/ (static/ beside app.py); OUTCOMES_STATIC points elsewhere."""
     env = os.environ.get("OUTCOMES_STATIC")

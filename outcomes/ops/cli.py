@@ -219,7 +219,7 @@ def prebuild(data_dir: Optional[Path] = DataOpt) -> None:
     (now, and after each scheduled publication), so no reader waits for them on release day."""
     _apply(None, data_dir)
     try:
-        urls = publish_boundaries(settings.static_dir(), directory=settings.geo_dir())
+        urls = publish_boundaries(settings.SERVED_STATIC, directory=settings.geo_dir())
     except (FileNotFoundError, OSError, ValueError, KeyError):
         urls = {}  # no boundaries built (python -m geo.build): the maps are made on first use instead
         typer.echo("no boundary files: maps are left to the site (run python -m geo.build first)", err=True)

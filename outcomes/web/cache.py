@@ -84,7 +84,7 @@ def store() -> Store:
 @st.cache_resource(show_spinner=False)
 def _boundary_urls(geo_dir: str) -> dict[str, str]:
     try:
-        return publish_boundaries(settings.static_dir(), directory=Path(geo_dir))
+        return publish_boundaries(settings.SERVED_STATIC, directory=Path(geo_dir))
     except (FileNotFoundError, OSError, ValueError, KeyError):
         return {}  # no boundaries built: the maps say so, everything else still works
 
