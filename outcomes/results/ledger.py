@@ -34,6 +34,7 @@ from outcomes.domain.changes import FIRST_TO_LATEST_ILACS, PREVIOUS_RELEASE
 from outcomes.domain.fields import Level
 from outcomes.domain.frameworks import GOOD_OR_BETTER
 from outcomes.domain.releases import Release, previous_of
+from outcomes.domain.wording import long_date
 from outcomes.results import in_year
 from outcomes.results.leading import stock_measure
 from outcomes.results.tidy import grade_table
@@ -220,8 +221,9 @@ def comparison(store: Store) -> pd.DataFrame:
     for e in (e for e in load() if e.release in published):
         value = ours(store, e)
         verdict = ("Matches" if agrees(e, value) else "Not computed" if value is None else "Differs")
-        rows.append({"Release": e.release, "Ofsted said": e.quote,
+        release = store.release(e.release)
+        rows.append({"Release": f"{release.provider_type_label}, as at {long_date(release.as_at)}",
                      "Ofsted's figure": _shown(e.ofsted, e.unit), "Ours": _shown(value, e.unit),
                      "Verdict": verdict + (f": {e.why}" if e.why and verdict != "Matches" else ""),
-                     "How ours is computed": how(e), "Source": e.url})
+                     "Ofsted said": e.quote, "How ours is computed": how(e), "Source": e.url})
     return pd.DataFrame(rows)
