@@ -43,13 +43,14 @@ def classify(previous: str | None, current: str | None, in_previous: bool, in_cu
     if not in_current:
         uninspected = previous in (None, "not_yet_graded")
         return "outside_scope" if current_inspected_only and uninspected else "closed_or_left"
+    inspected = current not in (None, "not_yet_graded")  # with or without an overall grade
     if not in_previous:
-        if c is not None:
+        if inspected:
             return "newly_inspected"
         return "outside_scope" if previous_inspected_only else "new_not_yet_inspected"
     if p is not None and c is not None:
         return "improved" if c < p else "declined" if c > p else "same"
-    if c is not None:
+    if inspected:
         return "newly_inspected" if previous in (None, "not_yet_graded") else "not_comparable"
     if current in (None, "not_yet_graded") and previous in (None, "not_yet_graded"):
         return "not_yet_inspected"

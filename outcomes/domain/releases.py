@@ -134,8 +134,11 @@ class Release:
     @property
     def series(self) -> str:
         """Releases that form one time series and are compared with each other: the same provider
-        type read by the same reader (the same coverage)."""
-        return f"{self.provider_type}:{self.reader}"
+        type read by the same reader, with the same coverage (a partial release, such as one region's
+        rows of Ofsted's schools file, is a series of its own: beside an England-wide one, every
+        school outside its region would look new)."""
+        partial = ":partial" if self.status == Status.OFFICIAL_PARTIAL else ""
+        return f"{self.provider_type}:{self.reader}{partial}"
 
     def source_paths(self, source_dir: Path) -> list[Path]:
         return [Path(source_dir) / s.path for s in self.sources]

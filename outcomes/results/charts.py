@@ -112,7 +112,8 @@ def trend(series: pd.DataFrame, title: str, description: str, breaks: pd.DataFra
                         scale={"domain": names, "range": AF_PALETTE[:len(names)]}, title=None),
         "tooltip": [_field("series", "nominal", title="Series"), _field("date", "temporal", format="%d %B %Y", title="As at"),
                     _field("value", "quantitative", format=".1f", title=y_title)],
-        "x": _field("date", "temporal", axis={"format": "%Y"}, title="As at"),
+        # One tick a year: with releases six months apart Vega's own ticks named each year twice.
+        "x": _field("date", "temporal", axis={"format": "%Y", "tickCount": {"interval": "year", "step": 1}}, title="As at"),
         "y": _field("value", "quantitative", scale={"nice": True, "zero": False}, title=y_title),
     }
     shapes = _field("series", "nominal", legend=None, scale={"range": ["circle", "square", "triangle-up", "diamond"]})
