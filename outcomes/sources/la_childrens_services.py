@@ -129,6 +129,23 @@ def _finish(frame: pd.DataFrame, path: Path, la_key: str, notes: list[str], set_
                        notes, set_aside, history)
 
 
+def _read_without_blank_rows(path: Path, header_must: tuple[str, ...]) -> tuple[pd.DataFrame, dict, int]:
+    """The table, its blank lines left out, what read_table says of it, and how many were blank."""
+    raw, info = read_table(path, header_must)
+    blank = _blank_rows(raw)
+    return raw[~blank].copy(), info, int(blank.sum())
+
+
+def _ons_codes(frame: pd.DataFrame, column: str, path: Path) -> list[str]:
+    """Each row's ONS code; a row without one stops the read at its cell."""
+    out = []
+    for line, v in zip(frame["source_row"], frame[column]):
+        if not str(v).strip():
+            raise SourceError(path, int(line), column, "no ONS code for this LA")
+        out.append(str(v).strip())
+    return out
+
+
 def _urns(frame: pd.DataFrame, column: str, path: Path) -> list[str]:
     out = []
     for line, v in zip(frame["source_row"], frame[column]):
@@ -238,20 +255,13 @@ def _history_notes(frame: pd.DataFrame, overall: list, artefacts: int) -> list[s
 def read_overview(paths: list[Path], as_at: dt.date) -> SourceTable:
     """The latest ILACS judgement per LA (d2i_ilacs/ofsted_csc_ilacs_overview.xlsx), one row per LA."""
     path = _one_path(paths, "the ILACS overview")
-    raw, info = read_table(path, ("urn", "la_code_new", "overall_effectiveness_grade"))
-    notes = [f"Read {path.name} (sheet {info.get('sheet')!r}): {len(raw)} rows."]
-    blank = _blank_rows(raw)
-    raw = raw[~blank].copy()
-    set_aside = int(blank.sum())
+    raw, info, set_aside = _read_without_blank_rows(path, ("urn", "la_code_new", "overall_effectiveness_grade"))
+    notes = [f"Read {path.name} (sheet {info.get('sheet')!r}): {len(raw) + set_aside} rows."]
     c_link = find_column(raw, "inspection_link", path=path)
     c_code = find_column(raw, "la_code_new", path=path)
     frame = pd.DataFrame({"source_row": raw["source_row"]})
     frame["urn"] = _urns(raw, find_column(raw, "urn", path=path), path)
-    codes = []
-    for line, v in zip(raw["source_row"], raw[c_code]):
-        if not str(v).strip():
-            raise SourceError(path, int(line), c_code, "no ONS code for this LA")
-        codes.append(str(v).strip())
+    codes = _ons_codes(raw, c_code, path)
     frame["la_published"] = codes
     frame["provider_name"] = [title_la(v) for v in raw[find_column(raw, "local_authority", path=path)]]
     frame["provider_subtype"] = SUBTYPE
@@ -291,17 +301,10 @@ def read_la_table_2023(paths: list[Path], as_at: dt.date) -> SourceTable:
     """Ofsted's 2023 LA-level ILACS table (maysont_ilacs_2023/2023_ofsted_la.csv): a cross-check
     on the scraped files, one row per LA, named by ONS code."""
     path = _one_path(paths, "the 2023 LA-level table")
-    raw, info = read_table(path, ("local authority name", "new_la_code", "overall effectiveness"))
-    notes = [f"Read {path.name} ({info.get('encoding')}): {len(raw)} rows."]
-    blank = _blank_rows(raw)
-    raw = raw[~blank].copy()
-    set_aside = int(blank.sum())
+    raw, info, set_aside = _read_without_blank_rows(path, ("local authority name", "new_la_code", "overall effectiveness"))
+    notes = [f"Read {path.name} ({info.get('encoding')}): {len(raw) + set_aside} rows."]
     c_code = find_column(raw, "new_la_code", path=path)
-    codes = []
-    for line, v in zip(raw["source_row"], raw[c_code]):
-        if not str(v).strip():
-            raise SourceError(path, int(line), c_code, "no ONS code for this LA")
-        codes.append(str(v).strip())
+    codes = _ons_codes(raw, c_code, path)
     frame = pd.DataFrame({"source_row": raw["source_row"]})
     # The table has no LA URN: the ONS code stands in for it so that rows are still keyed.
     frame["urn"] = codes

@@ -77,8 +77,8 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
                      "grade (graded inspections from September 2024 give none; their key judgements are kept)")
     for j in judgement_ids:
         rows[JUDGEMENT_PREFIX + j] = _sub_judgement_codes(rows["source_row"], frame, found[j], notes)
-    rows.update(_ungraded(frame, path, notes))
-    rows.update(_previous(frame, path, notes))
+    for block in _BLOCKS:
+        rows.update(_block(frame, path, notes, *block))
     notes.append(_schools_note(rows["overall_published"], overall_col is not None, no_grade))
     region_col = col(r"region", r"ofsted region", required=False)
     notes.append(coverage_note(la, frame[region_col].tolist() if region_col else None))
@@ -233,42 +233,30 @@ def _caveats(frame: pd.DataFrame, col: FindColumn, start: list, urns: pd.Series,
 # The ungraded-inspection block of the 2024/25 file: each school's latest ungraded inspection
 # since its last graded one (a school inspected graded after an ungraded one has none here).
 UNGRADED_COLUMNS = ["ungraded_inspection_date", "ungraded_publication_date", "ungraded_outcome_published"]
-
-
-def _ungraded(frame: pd.DataFrame, path: Path, notes: list[str]) -> dict[str, list]:
-    """The latest ungraded inspection's date and outcome as published, where the file has them."""
-    col = partial(find_column, frame, path=path, required=False)
-    outcome_col = col(r"ungraded inspection overall outcome")
-    if outcome_col is None:
-        return {}
-    date_col = col(r"date of latest ungraded inspection")
-    out = {
-        "ungraded_inspection_date": parse_dates(frame, date_col, path),
-        "ungraded_publication_date": parse_dates(frame, col(r"ungraded inspection publication date"), path),
-        "ungraded_outcome_published": column_values(frame, outcome_col),
-    }
-    n = sum(v is not None for v in out["ungraded_outcome_published"])
-    notes.append(f"{n:,} schools have an ungraded inspection since their last graded one (date and outcome kept; "
-                 "outcomes are on their own scale, see frameworks.UNGRADED_OUTCOMES)")
-    return out
-
-
 # The graded inspection before the latest one (2023 layout onwards): a school page shows it, so a
 # reader sees where a school came from. Its overall grade is a code on the same 1-4 scale.
 PREVIOUS_COLUMNS = ["previous_inspection_start_date", "previous_publication_date", "previous_overall_grade_published"]
+# Each block: its columns (two dates, then the outcome), the header of each, how the outcome is
+# read, the column its count is of, and what the note says of it.
+_BLOCKS = (
+    (UNGRADED_COLUMNS, (r"date of latest ungraded inspection", r"ungraded inspection publication date",
+                        r"ungraded inspection overall outcome"), lambda v: v or None, 2,
+     "schools have an ungraded inspection since their last graded one (date and outcome kept; outcomes are on their "
+     "own scale, see frameworks.UNGRADED_OUTCOMES)"),
+    (PREVIOUS_COLUMNS, (r"previous inspection start date", r"previous publication date",
+                        r"previous graded inspection overall effectiveness"), code_or_none, 0,
+     "schools have a previous graded inspection (its dates and overall effectiveness kept)"),
+)
 
 
-def _previous(frame: pd.DataFrame, path: Path, notes: list[str]) -> dict[str, list]:
-    """The previous graded inspection's dates and overall effectiveness as published, where the file has them."""
+def _block(frame: pd.DataFrame, path: Path, notes: list[str], columns: list[str], headers: tuple[str, str, str],
+           convert, counted: int, words: str) -> dict[str, list]:
+    """One dated block of the file (two dates and an outcome as published), where the file has it."""
     col = partial(find_column, frame, path=path, required=False)
-    grade_col = col(r"previous graded inspection overall effectiveness")
-    if grade_col is None:
+    outcome_col = col(headers[2])
+    if outcome_col is None:
         return {}
-    out = {
-        "previous_inspection_start_date": parse_dates(frame, col(r"previous inspection start date"), path),
-        "previous_publication_date": parse_dates(frame, col(r"previous publication date"), path),
-        "previous_overall_grade_published": column_values(frame, grade_col, code_or_none),
-    }
-    n = sum(d is not None for d in out["previous_inspection_start_date"])
-    notes.append(f"{n:,} schools have a previous graded inspection (its dates and overall effectiveness kept)")
+    out = dict(zip(columns, (parse_dates(frame, col(headers[0]), path), parse_dates(frame, col(headers[1]), path),
+                             column_values(frame, outcome_col, convert))))
+    notes.append(f"{sum(v is not None for v in out[columns[counted]]):,} {words}")
     return out

@@ -241,19 +241,23 @@ def test_a_200_mb_file_is_refused_unread_within_a_small_memory_bound(site):
             f.write(block)
     site.catalogue_for(FILE)
 
-    tracemalloc.start()
-    try:
-        [built] = build.build_all()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-
+    built, peak = build_measuring_memory()
     assert peak < 50_000_000, f"the build held {peak / 1e6:.0f} MB: it read the file"
     [f] = [f for f in built.findings if f.severity == HARD]
     assert f.file == FILE and "over the 100 MB limit" in f.message and "OUTCOMES_MAX_SOURCE_MB" in f.message
     result = run_cli(site, "build")
     assert result.exit_code == 1 and f"{FILE}" in result.output and "MB limit" in result.output
     assert site.data_hash() == before
+
+
+def build_measuring_memory():
+    """Build the one catalogued release; return it and the peak of Python memory it took."""
+    tracemalloc.start()
+    try:
+        [built] = build.build_all()
+        return built, tracemalloc.get_traced_memory()[1]
+    finally:
+        tracemalloc.stop()
 
 
 def zip_bomb(path: Path, inflated: int = 400_000_000) -> None:
@@ -287,13 +291,7 @@ def test_an_xlsx_zip_bomb_is_refused_before_it_is_inflated(site):
     assert path.stat().st_size < 2_000_000
     site.catalogue_for(path.name)
 
-    tracemalloc.start()
-    try:
-        [built] = build.build_all()
-        _, peak = tracemalloc.get_traced_memory()
-    finally:
-        tracemalloc.stop()
-
+    built, peak = build_measuring_memory()
     assert peak < 50_000_000, f"the build held {peak / 1e6:.0f} MB: it inflated the sheet"
     [f] = [f for f in built.findings if f.severity == HARD]
     assert f.file == path.name and "inflate" in f.message, f.line()
