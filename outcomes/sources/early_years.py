@@ -52,6 +52,7 @@ from outcomes.sources.schools import (
 )
 
 PROVIDER_TYPE = "early_years"
+HEADER_MUST = ("Provider URN", "Provider type")  # the header names that mark the file (an intake recognises it by them)
 REDACTED = "REDACTED"
 _REIF = r"eyr reif: most recent: "
 _OEIF = r"eyr oeif(/cif)?: most recent: "
@@ -66,7 +67,7 @@ _NOT_RECORDED = {"not recorded", "unknown", ""}
 def read(paths: list[Path], as_at: dt.date) -> SourceTable:
     """Ofsted's early years management information (CSV with title lines above the header)."""
     path = one_file(paths, "early years management information")
-    frame, meta = read_table(path, header_must=("Provider URN", "Provider type"))
+    frame, meta = read_table(path, header_must=HEADER_MUST)
     notes = [read_note(path, meta)]
     col = partial(find_column, frame, path=path)
     frame, set_aside = _registered(frame, path, col, notes)
@@ -137,7 +138,8 @@ def _graded(frame: pd.DataFrame, path: Path, col: FindColumn, notes: list[str]) 
     """The latest graded inspection (EIF or earlier): its overall effectiveness code, as read and as
     published, its number, and its key judgements' codes."""
     overall_col = col(_OEIF + "overall effectiveness", required=False)
-    published = column_values(frame, overall_col, code_or_none)
+    # The early years file also writes "-" for no grade: every marker is read as none.
+    published = column_values(card_columns.without_markers(frame, [overall_col]), overall_col, code_or_none)
     codes, no_grade = overall_codes({"source_row": frame["source_row"].tolist(), "overall_published": published},
                                     path, overall_col)
     if no_grade:

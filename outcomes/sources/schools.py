@@ -157,3 +157,14 @@ def sub_judgement_codes(lines: list[int], frame: pd.DataFrame, column: str, note
         notes.append(f"'{column}': {len(odd)} value(s) that are not grade codes read as not judged "
                      f"(e.g. {odd[0][1]!r} on row {odd[0][0]})")
     return values
+
+
+def file_notes(urns: pd.Series, set_aside: int) -> list[str]:
+    """Notes on the rows set aside and on URNs that appear more than once."""
+    notes = []
+    if set_aside:
+        notes.append(f"{set_aside} footnote or blank row(s) without a URN set aside")
+    dupes = urns[urns.duplicated()]
+    if len(dupes):
+        notes.append(f"{len(dupes)} URN(s) appear more than once, e.g. {dupes.iloc[0]}")
+    return notes

@@ -27,23 +27,9 @@ from pathlib import Path
 import pandas as pd
 
 from outcomes.domain import report_cards
-from outcomes.sources import card_columns
+from outcomes.sources import card_columns, schools
 from outcomes.sources.base import JUDGEMENT_PREFIX, SourceTable, clean_code, find_column, parse_dates, read_table
-from outcomes.sources.schools import (
-    JUDGEMENTS,
-    PROVIDER_TYPE,
-    FindColumn,
-    code_or_none,
-    column_values,
-    coverage_note,
-    la_of_each_school,
-    one_file,
-    overall_codes,
-    read_note,
-    reader_frame,
-    schools_only,
-    sub_judgement_codes,
-)
+from outcomes.sources.schools import FindColumn, code_or_none, column_values
 
 # The graded inspection's columns: "Latest OEIF <judgement>" (OEIF: Ofsted's education inspection framework).
 _OEIF = r"latest oeif "
@@ -56,6 +42,8 @@ _OEIF_JUDGEMENTS: dict[str, str] = {
     "early_years": _OEIF + r"early years provision( \(where applicable\))?",
     "sixth_form": _OEIF + r"sixth form provision( \(where applicable\))?",
 }
+# The header names that mark the file (an intake recognises it by them).
+HEADER_MUST = ("URN", "Latest OEIF overall effectiveness")
 _DATES = {"card_start": r"inspection start date", "card_published": r"publication date",
           "oeif_start": r"inspection start date of latest oeif graded inspection",
           "ungraded": r"date of latest ungraded inspection"}
@@ -63,14 +51,14 @@ _DATES = {"card_start": r"inspection start date", "card_published": r"publicatio
 
 def read_mi(paths: list[Path], as_at: dt.date) -> SourceTable:
     """Ofsted's monthly management information for state-funded schools (CSV, Windows-1252)."""
-    path = one_file(paths, "state-funded schools monthly management information")
-    frame, meta = read_table(path, header_must=("URN", "Latest OEIF overall effectiveness"))
-    notes = [read_note(path, meta)]
+    path = schools.one_file(paths, "state-funded schools monthly management information")
+    frame, meta = read_table(path, header_must=HEADER_MUST)
+    notes = [schools.read_note(path, meta)]
     col = partial(find_column, frame, path=path)
-    frame, urns, set_aside = schools_only(frame, path, col(r"urn"))
+    frame, urns, set_aside = schools.schools_only(frame, path, col(r"urn"))
     dates = {k: col(p, required=False) for k, p in _DATES.items()}
     frame = card_columns.without_markers(frame, list(dates.values()))
-    la_key, la = la_of_each_school(frame, path, col, notes)
+    la_key, la = schools.la_of_each_school(frame, path, col, notes)
     when = {k: parse_dates(frame, c, path) for k, c in dates.items()}
     areas = card_columns.area_columns(frame, path, {j: col(re.escape(label.lower()), required=False)
                                                     for j, label in report_cards.SCHOOL_AREAS.items()},
@@ -90,14 +78,14 @@ def read_mi(paths: list[Path], as_at: dt.date) -> SourceTable:
     rows.update({k: [v if has else None for v, has in zip(values, cards)] for k, values in areas.items()})
     rows.update(oeif["judgements"])
     rows.update(_ungraded(frame, col, when["ungraded"], notes))
-    notes.append(coverage_note(la, frame[region].tolist() if (region := col(r"region", required=False)) else None))
+    notes.append(schools.coverage_note(la, frame[region].tolist() if (region := col(r"region", required=False)) else None))
     notes += _caveats(frame, col, urns, cards, as_at, when["card_start"], set_aside)
-    out = reader_frame(rows, list(oeif["judgements_found"]) + [k[len(JUDGEMENT_PREFIX):] for k in areas])
+    out = schools.reader_frame(rows, list(oeif["judgements_found"]) + [k[len(JUDGEMENT_PREFIX):] for k in areas])
     for c in EXTRA_COLUMNS:
         out[c] = pd.Series(rows[c], dtype=object)
-    wording = {j: JUDGEMENTS[j] for j in oeif["judgements_found"]} | \
+    wording = {j: schools.JUDGEMENTS[j] for j in oeif["judgements_found"]} | \
         {j: report_cards.SCHOOL_AREAS.get(j, report_cards.SAFEGUARDING_LABEL) for j in (k[len(JUDGEMENT_PREFIX):] for k in areas)}
-    return SourceTable(PROVIDER_TYPE, path, out, la_key, judgements=wording, notes=notes, set_aside=set_aside)
+    return SourceTable(schools.PROVIDER_TYPE, path, out, la_key, judgements=wording, notes=notes, set_aside=set_aside)
 
 
 # Columns the reader adds after READER_COLUMNS: the graded inspection before a report card, and the
@@ -110,13 +98,13 @@ def _graded(frame: pd.DataFrame, path: Path, col: FindColumn, notes: list[str]) 
     as no overall grade), number, and its key judgements' codes."""
     overall_col = col(_OEIF + r"overall effectiveness")
     published = column_values(frame, overall_col, code_or_none)
-    codes, no_grade = overall_codes({"source_row": frame["source_row"].tolist(), "overall_published": published},
+    codes, no_grade = schools.overall_codes({"source_row": frame["source_row"].tolist(), "overall_published": published},
                                     path, overall_col)
     if no_grade:
         notes.append(f"{no_grade:,} graded inspection(s) marked 'Not judged' or not applicable for overall effectiveness: "
                      "no overall grade (graded inspections from September 2024 give none; their key judgements are kept)")
     found = {j: col(p, required=False) for j, p in _OEIF_JUDGEMENTS.items()}
-    judgements = {JUDGEMENT_PREFIX + j: sub_judgement_codes(frame["source_row"].tolist(), frame, c, notes)
+    judgements = {JUDGEMENT_PREFIX + j: schools.sub_judgement_codes(frame["source_row"].tolist(), frame, c, notes)
                   for j, c in found.items() if c}
     number = col(r"inspection number of latest oeif graded inspection", required=False)
     return {"published": published, "codes": codes, "judgements": judgements,
@@ -148,9 +136,4 @@ def _caveats(frame: pd.DataFrame, col: FindColumn, urns: pd.Series, cards: list[
     if undated:
         notes.append(f"{undated:,} row(s) give an inspection start date but no report card grades: read as no report card")
     notes += card_columns.late_note(cards, card_start, as_at)
-    if set_aside:
-        notes.append(f"{set_aside} footnote or blank row(s) without a URN set aside")
-    dupes = urns[urns.duplicated()]
-    if len(dupes):
-        notes.append(f"{len(dupes)} URN(s) appear more than once, e.g. {dupes.iloc[0]}")
-    return notes
+    return notes + schools.file_notes(urns, set_aside)

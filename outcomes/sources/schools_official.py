@@ -24,6 +24,7 @@ from outcomes.sources.schools import (
     code_or_none,
     column_values,
     coverage_note,
+    file_notes,
     la_of_each_school,
     one_file,
     overall_codes,
@@ -146,12 +147,7 @@ def _caveats(frame: pd.DataFrame, col: FindColumn, start: list, urns: pd.Series,
     late = sum(1 for d in start if d and d > as_at)
     if late:
         notes.append(f"{late} inspection(s) start after the release date {as_at:%d %B %Y}")
-    if set_aside:
-        notes.append(f"{set_aside} footnote or blank row(s) without a URN set aside")
-    dupes = urns[urns.duplicated()]
-    if len(dupes):
-        notes.append(f"{len(dupes)} URN(s) appear more than once, e.g. {dupes.iloc[0]}")
-    return notes
+    return notes + file_notes(urns, set_aside)
 
 
 # The ungraded-inspection block of the 2024/25 file: each school's latest ungraded inspection
