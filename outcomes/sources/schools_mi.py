@@ -99,7 +99,7 @@ def _graded(frame: pd.DataFrame, path: Path, col: FindColumn, notes: list[str]) 
     overall_col = col(_OEIF + r"overall effectiveness")
     published = column_values(frame, overall_col, code_or_none)
     codes, no_grade = schools.overall_codes({"source_row": frame["source_row"].tolist(), "overall_published": published},
-                                    path, overall_col)
+                                            path, overall_col)
     if no_grade:
         notes.append(f"{no_grade:,} graded inspection(s) marked 'Not judged' or not applicable for overall effectiveness: "
                      "no overall grade (graded inspections from September 2024 give none; their key judgements are kept)")
