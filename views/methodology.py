@@ -5,7 +5,7 @@ import streamlit as st
 from outcomes.domain import wording
 from outcomes.domain.disclosure import REASON
 from outcomes.domain.fields import PROVIDER_TYPES
-from outcomes.domain.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS
+from outcomes.domain.frameworks import BREAKS, FRAMEWORKS
 from outcomes.web import cache
 
 st.title("Methodology and about")
@@ -33,6 +33,9 @@ counted as closed only where both files would list it.
 
 {REASON} The rule is applied once, when the data are built, so every table, sentence, rank, map and download follows it.
 The locations of children's homes are never shown; their names and addresses are redacted by Ofsted and stay redacted here.
+Childminders and childcare on domestic premises are counted, but never named, located or mapped one by one: their names
+are redacted here even where a file gives one, no address or postcode of any early years provider is read, and their local
+authority shares follow the same rule.
 """)
 
 st.header("Releases on this site")
@@ -60,6 +63,18 @@ an inspection before September 2024 is shown, it says exactly that, and it is on
 **Withdrawn:** the grades taken from the GIAS register in April 2024. That extract had no school graded inadequate (GIAS
 records those as serious weaknesses or special measures) and no inspection dates, so it overstated the share good or
 outstanding and would have shown a false rise in the trend.
+""")
+
+st.markdown("""
+**Report cards (from 10 November 2025).** Schools and early years providers inspected from 10 November 2025 get a report
+card: each evaluation area graded exceptional, strong standard, expected standard, needs attention or urgent improvement,
+and safeguarding standards met or not met, with no overall grade. A report card is a provider's latest inspection and is
+counted as "no overall grade"; its areas are judgements of their own, on their own scale. Where a release holds report
+cards it leads with the share of providers with one, the share of report cards at the expected standard or better in each
+evaluation area, and the share with safeguarding met. Report card grades are never added to a share good or outstanding,
+and a school's earlier graded and ungraded inspections stay on its page as what they were. Ofsted's monthly management
+information for schools and its quarterly early years management information carry them; the early years release counts
+providers on the Early Years Register (childminders, childcare on non-domestic and on domestic premises).
 """)
 
 st.header("How the figures are checked")
@@ -94,7 +109,7 @@ compiled history could not read that report. Each is listed in the QA report."""
 
 st.header("Inspection frameworks and what cannot be compared")
 st.dataframe(pd.DataFrame([{"Framework": f.name, "In force": f.in_force,
-                            "Scale": ", ".join(GRADE_LABELS[g] for g in f.scale)} for f in FRAMEWORKS.values()]),
+                            "Scale": f.scale_words} for f in FRAMEWORKS.values()]),
              hide_index=True, width="stretch")
 for b in BREAKS:
     st.markdown(f"- **{b.title}** ({b.date:%B %Y}, {PROVIDER_TYPES[b.provider_type].lower()}): {b.explanation}")

@@ -29,8 +29,7 @@ for head in view.headlines:
         c3.markdown(render.release_caption(head.release))
         if head.lead:
             st.markdown("\n".join(f"- {f.words}" for f in head.lead))
-            st.caption("Graded inspections from September 2024 give no overall effectiveness grade, so Ofsted leads with "
-                       "these measures, not a share good or outstanding.")
+            st.caption(head.lead_note)
         elif head.providers != head.graded:
             c3.caption(f"{head.graded:,} have an overall grade; the rest are not yet inspected or were "
                        "inspected under a framework with no overall grade.")

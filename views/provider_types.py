@@ -1,7 +1,7 @@
 """Provider type explorer: grade distribution, by region, by LA (table and map), over time, sub-judgements."""
 import streamlit as st
 
-from outcomes.domain import geography
+from outcomes.domain import geography, report_cards
 from outcomes.web import cache, render, widgets
 
 st.title("Outcomes by provider type")
@@ -16,8 +16,7 @@ view = cache.result("provider_type_view", release.id, subtype)
 if view.lead:
     st.subheader("What Ofsted leads with")
     st.markdown("\n".join(f"- {f.words}" for f in view.lead))
-    st.caption("Graded inspections from September 2024 give no overall effectiveness grade: the grades below are those "
-               "schools still hold from an inspection before then, not a measure to compare with earlier years.")
+    st.caption(view.lead_note)
 if view.counts_note:
     st.info(view.counts_note)
 
@@ -66,8 +65,14 @@ if view.in_year is not None:
         st.caption("Every other figure on this page is the stock: each provider's latest inspection as at the date. "
                    f"The tidy file: `python -m outcomes export --provider-type {ptype} --as-at {release.as_at} --scope in_year`.")
 with tab_sub:
-    if view.sub_judgements.empty:
+    if view.sub_judgements.empty and view.report_cards is None:
         st.info("This release has no sub-judgements.")
-    else:
-        st.markdown("Providers by grade for each judgement of their latest inspection (judgements that apply to them).")
+    elif not view.sub_judgements.empty:
+        st.markdown("Providers by grade for each judgement of their latest graded inspection (judgements that apply to them)"
+                    + (", whether or not a report card followed it." if view.report_cards is not None else "."))
         st.dataframe(view.sub_judgements, width="stretch")
+    if view.report_cards is not None:
+        st.markdown(f"**Report cards** (inspections from {report_cards.START.day} {report_cards.START:%B %Y}): each evaluation "
+                    "area on the report card's own five-point scale, and safeguarding met or not met. They are never added "
+                    "to the grades above.")
+        st.dataframe(view.report_cards, hide_index=True, width="stretch")

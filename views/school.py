@@ -1,5 +1,6 @@
-"""A school: its latest graded and ungraded inspections, the one before, Ofsted's report, and how its
-local authority, region and England compare. Without ?urn= (or with an unknown one) it is the search."""
+"""A school: its report card (from November 2025), its latest graded and ungraded inspections, the one
+before, Ofsted's report, and how its local authority, region and England compare. Without ?urn= (or
+with an unknown one) it is the search."""
 import streamlit as st
 
 from outcomes.domain.wording import long_date
@@ -18,6 +19,11 @@ def search_page(urn: str | None) -> None:
     widgets.school_search()
 
 
+def _listed(table, label: str) -> str:
+    """Judgements as a list, not a grid: it wraps on a phone and reads in order with a screen reader."""
+    return "\n".join(f"- {r[label]}: **{r['Grade']}**" for _, r in table.iterrows())
+
+
 def school_page(school: SchoolPage) -> None:
     st.title(school.name)
     st.markdown(school.caption)
@@ -27,18 +33,22 @@ def school_page(school: SchoolPage) -> None:
     st.markdown(school.latest)
     if school.no_overall_grade:
         st.info(school.no_overall_grade)
-    if school.key_judgements is not None:
-        # A list, not a grid: it wraps on a phone and reads in order with a screen reader.
-        st.markdown("\n".join(f"- {r['Key judgement']}: **{r['Grade']}**" for _, r in school.key_judgements.iterrows()))
+    if school.report_card is not None:
+        st.subheader("Report card")
+        st.markdown(_listed(school.report_card, "Evaluation area"))
+        st.subheader("Earlier inspections")
+    elif school.key_judgements is not None:
+        st.markdown(_listed(school.key_judgements, "Key judgement"))
     st.markdown(school.ungraded)
     st.markdown(school.previous)
+    if school.report_card is not None and school.key_judgements is not None:
+        st.markdown(_listed(school.key_judgements, "Key judgement"))
     st.link_button("Read Ofsted's reports for this school", school.report_url)
 
     if school.comparison is not None:
         st.header("Compared with its area")
         st.caption(f"Share of graded {school.comparison_of} judged good or outstanding at their latest graded inspection, "
-                   f"as at {long_date(school.release.as_at)}. Schools inspected since September 2024 have no "
-                   "overall grade and are not counted.")
+                   f"as at {long_date(school.release.as_at)}. {school.comparison_note}")
         st.table(school.comparison.set_index("Area"))
     if school.la_code:
         st.page_link("views/la_profile.py", label="Open its local authority's profile", query_params={"la": school.la_code})

@@ -84,7 +84,9 @@ def _checked(release: Release, table: SourceTable, providers: pd.DataFrame,
 
 def _flow(release: Release, built: BuiltRelease, source_dir: Path, register: geography.LaRegister) -> None:
     """The year's inspections beside the stock, where the release has them."""
-    if release.provider_type == "state_funded_school" and "ungraded_outcome" in built.providers:
+    # The year's flow needs each inspection's publication date (the cut-off): Ofsted's monthly
+    # management information gives none for graded or ungraded inspections, so it has no flow.
+    if release.provider_type == "state_funded_school" and "ungraded_publication_date" in built.providers:
         built.in_year = in_year.schools(built.providers, built.judgements, release.as_at, release.cutoff)
         built.findings += checks.validate_fields(release.id, built.in_year, IN_YEAR_COLUMNS, layout.IN_YEAR)
         built.findings.append(note(release.id, "in_year", f"{len(built.in_year):,} rows of inspections carried out from "

@@ -27,6 +27,9 @@ class ProviderType:
     # placed this long before its publication; the methodology page states the rule.
     report_lag_days: int = 0
     has_places: bool = False  # providers are registered for a number of places (children's social care)
+    # Subtypes whose providers Ofsted never names or locates (childminders and home-based childcare):
+    # they are counted, their names stay REDACTED whatever a file holds, and no address is read.
+    unnamed_subtypes: tuple[str, ...] = ()
 
 
 TYPES: dict[str, ProviderType] = {t.key: t for t in (
@@ -39,6 +42,10 @@ TYPES: dict[str, ProviderType] = {t.key: t for t in (
                  good_or_better_scale=False, dated_snapshot=True, report_lag_days=66),
     ProviderType("further_education", "Further education and skills providers", "providers", None, False,
                  has_geography=False),
+    # Providers on the Early Years Register (Ofsted's quarterly management information), by Ofsted's
+    # provider type: childminders, childcare on non-domestic premises, childcare on domestic premises.
+    ProviderType("early_years", "Early years providers", "providers", None, False, has_places=True,
+                 unnamed_subtypes=("Childminder", "Childcare on domestic premises", "Home childcarer")),
 )}
 PROVIDER_TYPES: dict[str, str] = {k: t.label for k, t in TYPES.items()}
 
@@ -151,6 +158,13 @@ class Grade(StrEnum):
     CONSISTENTLY_STRONG = "consistently_strong"
     INCONSISTENT_QUALITY = "inconsistent_quality"
     SERIOUS_WEAKNESSES = "serious_weaknesses"
+    # Report cards (from 10 November 2025): an evaluation area's grade, never an overall grade
+    # (outcomes.domain.report_cards).
+    EXCEPTIONAL = "exceptional"
+    STRONG_STANDARD = "strong_standard"
+    EXPECTED_STANDARD = "expected_standard"
+    NEEDS_ATTENTION = "needs_attention"
+    URGENT_IMPROVEMENT = "urgent_improvement"
     NO_OVERALL_GRADE = "no_overall_grade"
     NOT_KNOWN = "not_known"
 
@@ -172,14 +186,14 @@ _F = [
     Field("old_la_code", "LA number (DfE)", "DfE three-digit local authority number.", "string", role="geography"),
     Field("la_name", "Local authority", "Upper-tier local authority, as it was at the time of the figures.", "string", role="geography"),
     Field("institution_id", "Provider URN", "Provider-level files: Ofsted's unique reference number (URN; UKPRN for further education) in the EES 'Institution' level column.", "string", role="geography"),
-    Field("institution_name", "Provider name", "Provider-level files: the provider's name as published (children's homes stay REDACTED) in the EES 'Institution' level column.", "string", role="geography"),
+    Field("institution_name", "Provider name", "Provider-level files: the provider's name as published (children's homes and childminders stay REDACTED) in the EES 'Institution' level column.", "string", role="geography"),
     # -- filters --
     Field("provider_type", "Provider type", "The family of providers Ofsted inspects, one release series each.", "string", tuple(PROVIDER_TYPES), nullable=False),
-    Field("provider_subtype", "Provider subtype", "Provision type (social care), Ofsted phase (schools), provider group (FE) or 'Local authority'.", "string"),
+    Field("provider_subtype", "Provider subtype", "Provision type (social care), Ofsted phase (schools), provider group (FE), Ofsted's provider type (early years: childminder, childcare on non-domestic or domestic premises) or 'Local authority'.", "string"),
     Field("counts_basis", "Counts cover", "Which providers the counts cover: every registered provider, or inspected providers only where Ofsted's provider-level file lists only providers with an inspection (children's social care as at 31 March 2015-2020, 2023 and 2024). National rows of 2015-2020 take Ofsted's own count of every active provider (Table 6 of its 2022 workbook); shares are of graded providers either way.", "string", ("All registered providers", "Inspected providers only")),
     # -- provider-level attributes --
     Field("urn", "URN", "Ofsted unique reference number of the provider (UKPRN for further education).", "string", nullable=False, role="attribute"),
-    Field("provider_name", "Provider name", "Name as published. Children's homes are published as REDACTED and stay so.", "string", role="attribute"),
+    Field("provider_name", "Provider name", "Name as published. Children's homes are published as REDACTED and stay so; childminders and childcare on domestic premises are REDACTED here whatever the file holds.", "string", role="attribute"),
     Field("la_name_published", "LA as published", "The local authority exactly as the source file spells it.", "string", role="attribute"),
     Field("in_england", "In England", "False for the few providers the source lists in Welsh local authorities: they are kept out of England totals.", "boolean", nullable=False, role="attribute"),
     Field("inspection_id", "Inspection number", "Ofsted's number of the inspection event (blank if not published).", "string", role="attribute"),
@@ -189,7 +203,7 @@ _F = [
     Field("framework", "Inspection framework", "The framework (and judgement scale) the overall grade was given under.", "string", role="attribute"),
     Field("overall_grade", "Overall grade", "Overall effectiveness (or equivalent) at the latest inspection, as a canonical grade; blank if not yet inspected.", "string", GRADE_CODES, role="attribute"),
     Field("overall_grade_published", "Overall grade as published", "The overall judgement exactly as the source file gives it.", "string", role="attribute"),
-    Field("places", "Places", "Registered places (social care providers).", "integer", role="attribute", unit="places"),
+    Field("places", "Places", "Registered places (social care and early years providers).", "integer", role="attribute", unit="places"),
     Field("sector", "Sector", "Ownership sector (social care providers): private, local authority, voluntary...", "string", role="attribute"),
     Field("report_url", "Report", "Link to the inspection report (LA children's services, from the compiled history).", "string", role="attribute"),
     Field("outcome_text", "Outcome as written", "Area SEND: the inspection outcome in the report's words.", "string", role="attribute"),
@@ -205,13 +219,13 @@ _F = [
     Field("source_row", "Source row", "Line number of the row in the source file (1 = first line).", "integer", nullable=False, role="attribute"),
     Field("inspection_kind", "Inspection kind", "In-year tables: 'graded' (key judgements given) or 'ungraded' (the school's last grade stands or not).", "string", ("graded", "ungraded")),
     # -- judgements (long table) --
-    Field("judgement", "Judgement", "Which judgement of the framework (overall, or a sub-judgement).", "string"),
+    Field("judgement", "Judgement", "Which judgement of the framework (overall, or a sub-judgement). Report card evaluation areas (from 10 November 2025) start 'rc_' and have their own five-point scale; 'rc_safeguarding' is met or not met.", "string"),
     Field("judgement_label", "Judgement name", "The judgement's name as Ofsted words it.", "string", role="attribute"),
     Field("grade", "Grade", "Canonical grade of the judgement.", "string", GRADE_CODES, role="attribute"),
     Field("grade_published", "Grade as published", "The grade exactly as the source gives it.", "string", role="attribute"),
     # -- indicators --
     Field("providers", "Providers", "Number of providers in the release for this row: inspected or not, or inspected only where `counts_basis` says so.", "integer", role="indicator", unit="providers"),
-    Field("registered_places", "Registered places", "Places the providers are registered for (children's social care; agencies have none). x where the file gives no places (31 March 2015).", "integer", role="indicator", unit="places"),
+    Field("registered_places", "Registered places", "Places the providers are registered for (children's social care, where agencies have none, and early years). x where the file gives no places (31 March 2015).", "integer", role="indicator", unit="places"),
     Field("graded", "Graded providers", "Providers with an overall grade at their latest inspection (the denominator of the shares).", "integer", role="indicator", unit="providers"),
     Field("outstanding", "Outstanding", "Providers judged outstanding.", "integer", role="indicator", unit="providers"),
     Field("good", "Good", "Providers judged good.", "integer", role="indicator", unit="providers"),

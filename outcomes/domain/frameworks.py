@@ -10,6 +10,7 @@ import datetime as dt
 import re
 from dataclasses import dataclass
 
+from outcomes.domain import report_cards
 from outcomes.errors import OutcomesError
 
 # Canonical grades, best first, with the words the site uses.
@@ -26,6 +27,7 @@ GRADE_LABELS: dict[str, str] = {
     "consistently_strong": "Consistently strong service delivery",
     "inconsistent_quality": "Inconsistent quality of service delivery",
     "serious_weaknesses": "Serious or widespread weaknesses",
+    **report_cards.LABELS,  # an evaluation area's grade on a report card, a scale of its own
     "met": "Met",
     "not_met": "Not met",
     "no_overall_grade": "No overall grade (framework gives none)",
@@ -54,41 +56,63 @@ class Framework:
     scale: tuple[str, ...]
     in_force: str  # words, for the methodology page
     has_overall_grade: bool = True
+    area_scale: tuple[str, ...] = ()  # report cards: the scale each evaluation area is graded on
 
+    @property
+    def scale_words(self) -> str:
+        """The scale in words, for the methodology page."""
+        words = ", ".join(GRADE_LABELS[g] for g in self.scale)
+        if self.area_scale:
+            words += "; each evaluation area: " + ", ".join(GRADE_LABELS[g] for g in self.area_scale) + "; safeguarding met or not met"
+        return words
+
+
+# The four-point scale of most frameworks, and the one with "satisfactory" third (to 2012).
+FOUR_POINT = ("outstanding", "good", "requires_improvement", "inadequate")
+SATISFACTORY_SCALE = ("outstanding", "good", "satisfactory", "inadequate")
 
 FRAMEWORKS: dict[str, Framework] = {f.id: f for f in [
     Framework("social_care_pre_2015", "Social care inspections before SCCIF (four-point scale with 'adequate')",
               "social_care_provider", ("outstanding", "good", "adequate", "inadequate"), "to March 2015"),
     Framework("social_care_boarding_pre_2013", "Boarding and residential special school standards before 2013 ('satisfactory')",
-              "social_care_provider", ("outstanding", "good", "satisfactory", "inadequate"), "to 2013"),
+              "social_care_provider", SATISFACTORY_SCALE, "to 2013"),
     Framework("sccif", "Social care common inspection framework (SCCIF)", "social_care_provider",
-              ("outstanding", "good", "requires_improvement", "inadequate"), "from April 2015"),
+              FOUR_POINT, "from April 2015"),
     Framework("supported_accommodation", "Supported accommodation (three-point scale, no 'good or outstanding')", "social_care_provider",
               ("consistently_strong", "inconsistent_quality", "serious_weaknesses"), "registration from April 2023, first inspections 2024-25"),
     Framework("sif", "Single inspection framework (SIF) for local authority children's services", "la_childrens_services",
-              ("outstanding", "good", "requires_improvement", "inadequate"), "November 2013 to December 2017 (re-inspections to 2018)"),
+              FOUR_POINT, "November 2013 to December 2017 (re-inspections to 2018)"),
     Framework("ilacs", "Inspecting local authority children's services (ILACS)", "la_childrens_services",
-              ("outstanding", "good", "requires_improvement", "inadequate"), "January 2018 to 2025"),
+              FOUR_POINT, "January 2018 to 2025"),
     Framework("ilacs_2026", "Reformed ILACS (no single overall grade)", "la_childrens_services",
               ("no_overall_grade",), "from 2026", has_overall_grade=False),
     Framework("area_send_2023", "Area SEND inspections (2023 framework)", "area_send",
               ("positive", "inconsistent", "widespread_failings"), "from January 2023"),
     Framework("schools_pre_2012", "School inspections before September 2012 ('satisfactory')", "state_funded_school",
-              ("outstanding", "good", "satisfactory", "inadequate"), "to August 2012"),
+              SATISFACTORY_SCALE, "to August 2012"),
     Framework("schools_2012", "School inspections, September 2012 to August 2019", "state_funded_school",
-              ("outstanding", "good", "requires_improvement", "inadequate"), "September 2012 to August 2019"),
+              FOUR_POINT, "September 2012 to August 2019"),
     Framework("eif", "Education inspection framework (EIF)", "state_funded_school",
-              ("outstanding", "good", "requires_improvement", "inadequate"), "September 2019 to August 2024"),
+              FOUR_POINT, "September 2019 to August 2024"),
     Framework("eif_no_overall", "EIF without an overall effectiveness grade", "state_funded_school",
               ("no_overall_grade",), "September 2024 to November 2025", has_overall_grade=False),
     Framework("report_cards_2025", "Report cards (five-point scale per area, no overall grade)", "state_funded_school",
-              ("no_overall_grade",), "from November 2025", has_overall_grade=False),
+              ("no_overall_grade",), "from 10 November 2025", has_overall_grade=False, area_scale=report_cards.SCALE),
     Framework("fe_pre_2012", "Further education inspections before September 2012", "further_education",
-              ("outstanding", "good", "satisfactory", "inadequate"), "to August 2012"),
+              SATISFACTORY_SCALE, "to August 2012"),
     Framework("fe_cif", "Further education common inspection framework", "further_education",
-              ("outstanding", "good", "requires_improvement", "inadequate"), "September 2012 to August 2019"),
+              FOUR_POINT, "September 2012 to August 2019"),
     Framework("fe_eif", "Education inspection framework (EIF), further education", "further_education",
-              ("outstanding", "good", "requires_improvement", "inadequate"), "from September 2019"),
+              FOUR_POINT, "from September 2019"),
+    Framework("early_years_pre_2012", "Early years inspections before September 2012 ('satisfactory')", "early_years",
+              SATISFACTORY_SCALE, "to August 2012"),
+    Framework("early_years_2012", "Early years inspections, September 2012 to August 2019", "early_years",
+              FOUR_POINT, "September 2012 to August 2019"),
+    Framework("early_years_eif", "Education inspection framework (EIF), early years", "early_years",
+              FOUR_POINT, "September 2019 to November 2025"),
+    Framework("early_years_report_cards", "Early years report cards (five-point scale per area, no overall grade)",
+              "early_years", ("no_overall_grade",), "from 10 November 2025", has_overall_grade=False,
+              area_scale=report_cards.SCALE),
 ]}
 
 
@@ -129,6 +153,15 @@ BREAKS: list[FrameworkBreak] = [
                    "From September 2024 graded inspections give no overall effectiveness grade; from November 2025 report "
                    "cards grade each area on a five-point scale. A share good or outstanding cannot be continued past this point.",
                    ends_overall_grade=True),
+    FrameworkBreak("state_funded_school", report_cards.START, "Report cards",
+                   "From 10 November 2025 an inspection gives a report card: each evaluation area is graded from exceptional "
+                   "to urgent improvement and safeguarding is met or not met, with no overall grade. Report card grades are a "
+                   "scale of their own: they are never counted as good or outstanding or compared with earlier grades."),
+    FrameworkBreak("early_years", report_cards.START, "Early years report cards: no overall grade",
+                   "From 10 November 2025 an early years inspection gives a report card: six evaluation areas graded from "
+                   "exceptional to urgent improvement and safeguarding standards met or not met, with no overall "
+                   "effectiveness grade. A share good or outstanding after this date is of providers still holding a grade "
+                   "from an earlier inspection, never a continuation of the series.", ends_overall_grade=True),
 ]
 
 
@@ -195,7 +228,11 @@ _WORD_TO_GRADE = {
     "serious or widespread weaknesses": "serious_weaknesses",
     "yes": "met",
     "no": "not_met",
+    **report_cards.WORDS,
 }
+# The types graded on Ofsted's numbered four-point scale (1 outstanding to 4 inadequate), with
+# safeguarding as met or not met.
+_NUMBERED = ("state_funded_school", "further_education", "early_years")
 _SCHOOL_NUMBER = {"1": "outstanding", "2": "good", "3": "requires_improvement", "4": "inadequate"}
 _SEND_NUMBER = {"1": "positive", "2": "inconsistent", "3": "widespread_failings"}
 # Grades that mean "nothing to report" rather than a judgement (ILACS care leavers before 2023,
@@ -220,7 +257,7 @@ def grade_of(provider_type: str, label: object, inspection_date: dt.date | None 
     if num is not None:
         if provider_type == "area_send" and num in _SEND_NUMBER:
             return _SEND_NUMBER[num]
-        if provider_type in ("state_funded_school", "further_education") and num in _SCHOOL_NUMBER:
+        if provider_type in _NUMBERED and num in _SCHOOL_NUMBER:
             grade = _SCHOOL_NUMBER[num]
             # Grade 3 was "satisfactory" before September 2012 (Ofsted, framework for school inspection, 2012).
             if grade == "requires_improvement" and inspection_date is not None and inspection_date < dt.date(2012, 9, 1):
@@ -229,10 +266,10 @@ def grade_of(provider_type: str, label: object, inspection_date: dt.date | None 
         raise UnknownGrade(f"grade code {label!r} is not on the scale of {provider_type}")
     if s in _WORD_TO_GRADE:
         grade = _WORD_TO_GRADE[s]
-        allowed = {g for f in FRAMEWORKS.values() if f.provider_type == provider_type for g in f.scale}
+        allowed = {g for f in FRAMEWORKS.values() if f.provider_type == provider_type for g in f.scale + f.area_scale}
         allowed |= {"no_overall_grade", "not_known"}
-        if provider_type in ("state_funded_school", "further_education"):
-            allowed |= {"met", "not_met"}  # safeguarding is effective? yes/no
+        if provider_type in _NUMBERED:
+            allowed |= {"met", "not_met"}  # safeguarding is effective? yes/no; report cards: met / not met
         if grade in allowed:
             return grade
     raise UnknownGrade(f"{label!r} is not a grade Ofsted uses for {provider_type}")
@@ -265,23 +302,22 @@ def framework_of(provider_type: str, grade: str | None, inspection_date: dt.date
         return "ilacs"
     if provider_type == "area_send":
         return "area_send_2023" if grade else None
-    if provider_type == "state_funded_school":
-        if d is None:
-            return None
-        if d >= dt.date(2025, 11, 10):
-            return "report_cards_2025"
-        if d >= dt.date(2024, 9, 1):
-            return "eif_no_overall"
-        if d >= dt.date(2019, 9, 1):
-            return "eif"
-        return "schools_2012" if d >= dt.date(2012, 9, 1) else "schools_pre_2012"
-    if provider_type == "further_education":
-        if d is None:
-            return None
-        if d >= dt.date(2019, 9, 1):
-            return "fe_eif"
-        return "fe_cif" if d >= dt.date(2012, 9, 1) else "fe_pre_2012"
+    if provider_type in _BY_DATE:
+        return None if d is None else next(fw for start, fw in _BY_DATE[provider_type] if d >= start)
     return None
+
+
+# The frameworks of the types whose framework follows from the inspection's date alone, latest first:
+# each from its first day (the EIF from September 2019, no overall grade for schools from September
+# 2024, report cards from 10 November 2025).
+_BY_DATE: dict[str, tuple[tuple[dt.date, str], ...]] = {
+    "state_funded_school": ((report_cards.START, "report_cards_2025"), (dt.date(2024, 9, 1), "eif_no_overall"),
+                            (dt.date(2019, 9, 1), "eif"), (dt.date(2012, 9, 1), "schools_2012"),
+                            (dt.date.min, "schools_pre_2012")),
+    "further_education": ((dt.date(2019, 9, 1), "fe_eif"), (dt.date(2012, 9, 1), "fe_cif"), (dt.date.min, "fe_pre_2012")),
+    "early_years": ((report_cards.START, "early_years_report_cards"), (dt.date(2019, 9, 1), "early_years_eif"),
+                    (dt.date(2012, 9, 1), "early_years_2012"), (dt.date.min, "early_years_pre_2012")),
+}
 
 
 def breaks_for(provider_type: str) -> list[FrameworkBreak]:
@@ -300,6 +336,14 @@ def old_grades_words(provider_type: str, as_at: dt.date) -> str:
     return f"that still hold an overall effectiveness grade from an inspection before {b.date:%B %Y}" if b else ""
 
 
+def no_grade_words(provider_type: str, as_at: dt.date) -> str:
+    """The breaks in force at `as_at` after which the type's inspections give no overall grade, in
+    words for a chart's subtitle ('' when none): 'No overall effectiveness grade from 1 September
+    2024; Report cards from 10 November 2025'."""
+    found = [b for b in breaks_for(provider_type) if b.date <= as_at and (b.ends_overall_grade or b.date == report_cards.START)]
+    return "; ".join(f"{b.title} from {b.date.day} {b.date:%B %Y}" for b in found)
+
+
 def break_label(provider_type: str, before: dt.date, after: dt.date) -> str:
     """The framework changes between two 'as at' dates, in words ('' when none)."""
     return "; ".join(f"{b.title} ({b.date:%B %Y})" for b in breaks_for(provider_type) if before < b.date <= after)
@@ -310,6 +354,8 @@ def overall_grade(provider_type: str, label: object, start: dt.date | None) -> s
     inspection under a framework that gives no overall grade is 'no_overall_grade', never None
     (schools inspected from September 2024)."""
     grade = grade_of(provider_type, label, start)
+    if grade in report_cards.SCALE:
+        raise UnknownGrade(f"{label!r} is a report card grade of one evaluation area, never an overall grade")
     if grade is None and start is not None:
         fw_id = framework_of(provider_type, "good", start)
         if fw_id and not FRAMEWORKS[fw_id].has_overall_grade:

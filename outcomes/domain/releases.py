@@ -68,6 +68,8 @@ READERS: dict[str, str] = {
     "schools_official": "schools_official:read_official",
     "schools_gias": "schools_gias:read_gias_ratings",
     "schools_history_2018": "schools_2018:read_history_2018",
+    "schools_mi": "schools_mi:read_mi",  # monthly management information, report cards from November 2025
+    "early_years": "early_years:read",  # quarterly early years management information
 }
 
 PREVIEW_HOURS = 24  # pre-release access: at most 24 hours before publication (Code of Practice, Orderliness)

@@ -34,6 +34,8 @@ def when(t) -> str:
 SUBTYPE_PLURALS = {
     "Children's home": "children's homes", "Independent fostering agency": "independent fostering agencies",
     "Local authority": "local authorities' children's services",
+    "Childminder": "childminders", "Childcare on non-domestic premises": "providers of childcare on non-domestic premises",
+    "Childcare on domestic premises": "providers of childcare on domestic premises",
 }
 
 

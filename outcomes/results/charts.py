@@ -73,8 +73,10 @@ def spec(body: dict, datasets: dict[str, list[dict]]) -> dict:
     return fit_narrow({"config": dict(VIEW_CONFIG), **body, "$schema": SCHEMA, "datasets": datasets})
 
 
-def grade_distribution(counts: pd.DataFrame, title: str, description: str, unit: str = "Providers") -> dict:
-    """Horizontal bars, one per grade, labelled with count and share. counts: grade, n."""
+def grade_distribution(counts: pd.DataFrame, title: str, description: str, unit: str = "Providers",
+                       subtitle: str = "") -> dict:
+    """Horizontal bars, one per grade, labelled with count and share. counts: grade, n. subtitle:
+    the framework breaks the counts straddle (frameworks.no_grade_words)."""
     data = counts[counts["n"] > 0]
     total = data["n"].sum()
     shares = (100 * data["n"] / total).round(1).tolist() if total else [0] * len(data)
@@ -91,7 +93,7 @@ def grade_distribution(counts: pd.DataFrame, title: str, description: str, unit:
     }
     colour = _field("label", "nominal", legend=None, scale={"domain": order, "range": [GRADE_COLOURS[g] for g in grades]})
     # Altair's layering put the title and description on each layer; kept so the chart draws as before.
-    common = {"description": description, "title": _theme_title(title)}
+    common = {"description": description, "title": _theme_title(title, subtitle)}
     bars = {"mark": {"type": "bar", "color": AF_PALETTE[0]}, **common, "encoding": {"color": colour, **encoding}}
     labels = {"mark": {"type": "text", "align": "left", "color": "#0B0C0C", "dx": 4, "fontSize": 13}, **common,
               "encoding": {"text": _field("text", "nominal"), **encoding}}
@@ -148,7 +150,8 @@ def trend(series: pd.DataFrame, title: str, description: str, breaks: pd.DataFra
     return spec(body, datasets)
 
 
-def comparison(frame: pd.DataFrame, title: str, description: str, value_title: str = "Good or outstanding (%)") -> dict:
+def comparison(frame: pd.DataFrame, title: str, description: str, value_title: str = "Good or outstanding (%)",
+               subtitle: str = "") -> dict:
     """Bars comparing an area with its region and England. frame: area, value, kind."""
     data = frame.dropna(subset=["value"])
     values = [{"area": a, "value": _plain(v), "kind": k, "text": f"{v:.1f}%"}
@@ -161,7 +164,7 @@ def comparison(frame: pd.DataFrame, title: str, description: str, value_title: s
     }
     colour = _field("kind", "nominal", legend=None, scale={"domain": ["This area", "Region", "England"],
                                                            "range": [AF_PALETTE[0], AF_PALETTE[1], AF_PALETTE[4]]})
-    common = {"description": description, "title": _theme_title(title)}
+    common = {"description": description, "title": _theme_title(title, subtitle)}
     bars = {"mark": {"type": "bar"}, **common, "encoding": {"color": colour, **encoding}}
     labels = {"mark": {"type": "text", "align": "left", "dx": 4, "fontSize": 13}, **common,
               "encoding": {"text": _field("text", "nominal"), **encoding}}
@@ -169,7 +172,8 @@ def comparison(frame: pd.DataFrame, title: str, description: str, value_title: s
                   "height": {"step": 40}, "width": "container"}, {"values": values})
 
 
-def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title: str, description: str) -> dict:
+def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title: str, description: str,
+                    subtitle: str = "") -> dict:
     """100% stacked bars of grades per area (regions), sorted by share good or outstanding."""
     grades = list(dict.fromkeys(grades))  # a grade named twice is one segment, as pandas' melt made it
     values = [{area_col: _plain(a), "n": _plain(n), "label": GRADE_LABELS[g]}
@@ -192,7 +196,7 @@ def stacked_by_area(table: pd.DataFrame, area_col: str, grades: list[str], title
             "y": _field(area_col, "nominal", axis={"labelLimit": 260}, sort=_plain_list(table[area_col]), title=None),
         },
         "height": {"step": 30},
-        "title": _theme_title(title),
+        "title": _theme_title(title, subtitle),
         "transform": [{"calculate": f"indexof({order!r}, datum.label)", "as": "grade_order"}],
         "width": "container",
     }, {"values": values})
@@ -223,6 +227,8 @@ def fit_narrow(spec: dict) -> dict:
             part["title"] = title_lines(title)
         elif isinstance(title, dict) and isinstance(title.get("text"), str):
             part["title"] = {**title, "text": title_lines(title["text"])}
+            if isinstance(title.get("subtitle"), str):  # a subtitle is cut off the same way
+                part["title"]["subtitle"] = title_lines(title["subtitle"])
     out["config"] = {**out.get("config", {}), "legend": {**out.get("config", {}).get("legend", {}), "columns": 1}}
     # Fit the container's width only. Streamlit's default for a chart as wide as its container is
     # "fit" in both directions, which squeezes the title's lines, the axes and a stacked legend into

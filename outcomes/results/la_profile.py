@@ -8,7 +8,7 @@ import pandas as pd
 
 from outcomes.domain import geography
 from outcomes.domain.fields import TYPES, Level
-from outcomes.domain.frameworks import GRADE_LABELS, old_grades_words
+from outcomes.domain.frameworks import GRADE_LABELS, no_grade_words, old_grades_words
 from outcomes.domain.releases import Release, previous_of
 from outcomes.domain.wording import long_date, plural
 from outcomes.results import charts, summaries
@@ -84,7 +84,9 @@ def _trend_chart(store: Store, release: Release, subtype: str | None, la: str, r
     what = plural(subtype, release.provider_type_label)
     desc = f"Line chart of the share of {what} good or outstanding in {la_name}, its region and England at each release."
     breaks = summaries.breaks_between(release.provider_type, data["date"])
-    chart = charts.trend(data, f"{what.capitalize()} good or outstanding over time: {la_name}, region and England", desc, breaks)
+    old = old_grades_words(release.provider_type, release.as_at)  # after a break that ended overall grades
+    title = f"{what.capitalize()} good or outstanding over time: {la_name}, region and England" + (f" (of those {old})" if old else "")
+    chart = charts.trend(data, title, desc, breaks)
     return Chart(chart, desc), [(b.label, f"{b.date:%B %Y}", b.explanation) for b in breaks.itertuples()]
 
 
@@ -124,7 +126,8 @@ def _block(store: Store, ptype: str, release: Release, la_code: str, la_name: st
         title = f"{la_name}: share suppressed (too few graded to show); region and England"
     desc = (f"Bar chart comparing the share good or outstanding in {la_name} with its region and England ({rank}; "
             "rank 1 is the highest share, tied authorities share a rank).")
-    block.comparison = Chart(charts.comparison(frame, title, desc), desc)
+    since = no_grade_words(release.provider_type, release.as_at)
+    block.comparison = Chart(charts.comparison(frame, title, desc, subtitle=f"Counted as no overall grade: {since}" if since else ""), desc)
     block.trend, block.breaks = _trend_chart(store, release, subtype, la_code, region_code, la_name)
     return block
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from outcomes.domain import boundaries, disclosure
 from outcomes.domain.fields import TYPES, Level
-from outcomes.domain.frameworks import BAD_GRADES, GOOD_OR_BETTER, GRADE_LABELS, old_grades_words
+from outcomes.domain.frameworks import BAD_GRADES, GOOD_OR_BETTER, GRADE_LABELS, no_grade_words, old_grades_words
 from outcomes.domain.geography import PREDECESSORS
 from outcomes.domain.releases import Release
 from outcomes.domain.wording import long_date, plural
@@ -163,6 +163,8 @@ def map_view(store: Store, release: Release, subtype: str | None, measure: str, 
                                    area_label="Local authority" if level == Level.LOCAL_AUTHORITY else "Region",
                                    height=420 if region else 560, highlight=highlight, url=url)
     desc = f"Map: {heading}. {legend_words(measure, values).replace('**', '')}"
-    return MapView(values, Chart(figure, desc), boundaries.map_note(values["code"], level=shape_level))
+    note = boundaries.map_note(values["code"], level=shape_level)
+    since = no_grade_words(release.provider_type, release.as_at)  # the breaks the counts straddle, on every map
+    return MapView(values, Chart(figure, desc), f"Counted as no overall grade: {since}. {note}" if since else note)
 
 

@@ -12,7 +12,7 @@ from outcomes.domain.releases import Release
 from outcomes.domain.wording import long_date
 from outcomes.results import charts, summaries
 from outcomes.results.charts import Chart
-from outcomes.results.leading import Figure, leading_figures
+from outcomes.results.leading import Figure, lead_note, leading_figures
 from outcomes.store.store import Store
 
 
@@ -27,6 +27,7 @@ class Headline:
     where: str                   # " (West Midlands)" for partial coverage
     grade_counts: list[tuple[str, int]]  # for scales without good/outstanding
     lead: list[Figure] = field(default_factory=list)  # Ofsted's headline measures once overall grades ended
+    lead_note: str = ""          # why it leads with them
 
 
 @dataclass
@@ -54,7 +55,7 @@ def overview(store: Store) -> Overview:
         where = "" if release.coverage.startswith("England") else f" ({release.coverage.split(' (')[0].split(':')[0]})"
         counts = [(GRADE_LABELS[g], int(row[g])) for g in ("positive", "inconsistent", "widespread_failings") if g in row.index and pd.notna(row[g])]
         heads.append(Headline(ptype, kind.label, release, None if share is None or pd.isna(share) else float(share),
-                              int(row["providers"]), int(row["graded"]), where, counts, lead))
+                              int(row["providers"]), int(row["graded"]), where, counts, lead, lead_note(release) if lead else ""))
     ch, la = store.latest("social_care_provider"), store.latest("la_childrens_services")
     frames, used = [], []
     if ch:

@@ -9,12 +9,13 @@ import pandas as pd
 from outcomes.build.in_year import GRADES as IN_YEAR_GRADES
 from outcomes.build.in_year import year_start
 from outcomes.domain.fields import TYPES, Level
-from outcomes.domain.frameworks import GRADE_LABELS, old_grades_words
+from outcomes.domain.frameworks import GRADE_LABELS, no_grade_words, old_grades_words
 from outcomes.domain.releases import Release
 from outcomes.domain.wording import long_date, plural
 from outcomes.results import charts, in_year, summaries
 from outcomes.results.charts import Chart
-from outcomes.results.leading import Figure, leading_figures
+from outcomes.domain import report_cards
+from outcomes.results.leading import Figure, lead_note, leading_figures, report_card_table
 from outcomes.results.tidy import grade_table
 from outcomes.store.store import Store
 
@@ -33,6 +34,8 @@ class ProviderTypeView:
     lead: list[Figure] = field(default_factory=list)  # Ofsted's headline measures once overall grades ended
     counts_note: str = ""        # which providers the counts cover, where not every registered one
     in_year: InYear | None = None    # the flow: inspections carried out in the year (where the release has it)
+    lead_note: str = ""          # why it leads with Ofsted's measures, and what the grades beneath them are
+    report_cards: pd.DataFrame | None = None  # report cards by evaluation area, for people (None: the release has none)
 
 
 @dataclass
@@ -91,7 +94,9 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
         title = f"Latest inspection outcomes of {what}"
     desc = (f"Bar chart of the number of {what} in England by overall grade at their latest inspection, as at "
             f"{long_date(release.as_at)}.")
-    distribution = Chart(charts.grade_distribution(counts, title, desc, kind.unit.capitalize()), desc)
+    since = no_grade_words(release.provider_type, release.as_at)
+    since = f"Counted as no overall grade: {since}" if since else ""
+    distribution = Chart(charts.grade_distribution(counts, title, desc, kind.unit.capitalize(), since), desc)
     reg = grade_table(store, release, Level.REGIONAL, subtype)
     by_region = None
     if not reg.empty:
@@ -101,15 +106,18 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
         key = "pct_good_or_outstanding" if "pct_good_or_outstanding" in reg else "pct_inadequate"
         reg = reg.sort_values(key, ascending=False)
         rdesc = f"Stacked bar chart of the share of {what} at each grade in each English region, highest share good or outstanding first."
-        by_region = Chart(charts.stacked_by_area(reg, "region_name", shown, f"{what.capitalize()} by region", rdesc), rdesc)
+        by_region = Chart(charts.stacked_by_area(reg, "region_name", shown, f"{what.capitalize()} by region", rdesc, since), rdesc)
     data = summaries.trend(store, release, subtype)
     trend, breaks = None, []
     if data["date"].nunique() > 1:
         b = summaries.breaks_between(release.provider_type, data["date"])
         tdesc = f"Line chart of the share of graded {what} in England that were good or outstanding at each release date."
-        trend = Chart(charts.trend(data, f"Share of {what} good or outstanding over time", tdesc, b), tdesc)
+        # After a break that ended overall grades, the share is of those still holding one: said so.
+        ttitle = f"Share good or outstanding over time, of the {what} {old}" if old else f"Share of {what} good or outstanding over time"
+        trend = Chart(charts.trend(data, ttitle, tdesc, b), tdesc)
         breaks = [(x.label, f"{x.date:%B %Y}", x.explanation) for x in b.itertuples()]
     sub = store.query("judgement_counts", release_id=release.id, subtype_key=subtype or "")
+    sub = sub[~sub["judgement"].map(report_cards.is_report_card)]  # on their own scale: their own table
     if not sub.empty:
         sub["grade"] = sub["grade"].map(lambda g: GRADE_LABELS.get(g, g))
         order = [GRADE_LABELS[g] for g in GRADE_LABELS if GRADE_LABELS[g] in set(sub["grade"])]
@@ -118,4 +126,18 @@ def provider_type_view(store: Store, release: Release, subtype: str | None) -> P
     return ProviderTypeView(release, what, share, distribution, not reg.empty, by_region, trend, breaks, sub,
                             in_year=in_year_view(store, release, subtype),
                             lead=leading_figures(store, release) if subtype is None else [],
-                            counts_note=summaries.counts_note(store, release))
+                            counts_note=summaries.counts_note(store, release), lead_note=lead_note(release, grades_below=True),
+                            report_cards=report_card_people(store, release, subtype))
+
+
+def report_card_people(store: Store, release: Release, subtype: str | None) -> pd.DataFrame | None:
+    """Report cards by evaluation area for people: counts on the report card's own scale and the
+    share at the expected standard or better (safeguarding: met, not met, the share met)."""
+    table = report_card_table(store, release, subtype)
+    if table.empty:
+        return None
+    grades = [g for g in (*report_cards.SCALE, "met", "not_met") if table[g].sum() > 0]
+    out = pd.DataFrame({"Evaluation area": table["label"], "Report cards": table["report_cards"],
+                        **{GRADE_LABELS[g]: table[g] for g in grades},
+                        "Expected standard or better, or met (%)": table["share"].map(lambda v: f"{v:.1f}%")})
+    return out.reset_index(drop=True)

@@ -1,13 +1,15 @@
-"""Find a school, and what its page shows: its latest graded and ungraded inspections, the one
-before, its report, and how its local authority, region and England compare."""
+"""Find a school, and what its page shows: its report card (from November 2025), its latest graded
+and ungraded inspections, the one before, its report, and how its local authority, region and
+England compare. Each era of inspection is shown as itself, labelled, never merged into another."""
 from __future__ import annotations
 
 from dataclasses import dataclass
 
 import pandas as pd
 
-from outcomes.domain.fields import Level
-from outcomes.domain.frameworks import BREAKS, GRADE_LABELS, UNGRADED_OUTCOMES
+from outcomes.domain import report_cards
+from outcomes.domain.fields import Level, Status
+from outcomes.domain.frameworks import BREAKS, FRAMEWORKS, GRADE_LABELS, UNGRADED_OUTCOMES, framework_of
 from outcomes.domain.releases import Release
 from outcomes.domain.wording import long_date
 from outcomes.sources.schools import JUDGEMENTS
@@ -27,7 +29,7 @@ def is_urn(text: object) -> bool:
 def find_schools(store: Store, text: str, limit: int = SEARCH_LIMIT) -> pd.DataFrame:
     """Schools whose URN is `text` or whose name contains it (latest schools release only, so no
     children's home, whose names Ofsted withholds, is ever found). Columns: urn, label."""
-    release = store.latest(SCHOOLS)
+    release = school_release(store)
     text = " ".join(str(text).split())[:100]
     if release is None or (len(text) < 3 and not is_urn(text)):
         return pd.DataFrame({"urn": [], "label": []})
@@ -52,6 +54,20 @@ class SchoolPage:
     previous: str
     comparison_of: str                 # "primary schools": the schools the comparison counts
     comparison: pd.DataFrame | None    # share good or outstanding: LA, region, England
+    # Its report card (inspections from 10 November 2025): one row per evaluation area with its grade
+    # on the report card's own scale, then safeguarding (None: it has none). With a report card, the
+    # key judgements are those of the graded inspection before it (shown after `previous`).
+    report_card: pd.DataFrame | None = None
+    comparison_note: str = ""          # which schools the comparison leaves out
+
+
+def school_release(store: Store) -> Release | None:
+    """The schools release the search and the school pages use: Ofsted's newest (its monthly
+    management information, with report cards, where that is newer than the official statistics),
+    never a derived reconstruction while Ofsted's own is held."""
+    held = store.releases_of(SCHOOLS)
+    own = [r for r in held if r.status != Status.DERIVED] or held
+    return max(own, key=lambda r: (r.as_at, r.status.authority), default=None)
 
 
 def _when(start, published) -> str:
@@ -77,49 +93,88 @@ def _comparison(store: Store, release: Release, school: pd.Series) -> tuple[str,
     return what, (pd.DataFrame(rows) if rows else None)
 
 
+def _judgement_rows(judgements: pd.DataFrame, cards: bool) -> pd.DataFrame | None:
+    """The key judgements (cards=False) or the report card (cards=True) as label, grade rows, in
+    Ofsted's order; None when the school has none."""
+    part = judgements[judgements["judgement"].map(report_cards.is_report_card) == cards]
+    if part.empty:
+        return None
+    if cards:
+        part = part.sort_values("judgement", key=lambda j: j.map(report_cards.area_order))
+        # Safeguarding on a report card is met or not met, never a point of the scale.
+        return pd.DataFrame({"Evaluation area": part["judgement_label"].replace({report_cards.SAFEGUARDING_LABEL + " met?":
+                                                                                report_cards.SAFEGUARDING_LABEL}),
+                             "Grade": part["grade"].map(lambda g: GRADE_LABELS.get(g, g))})
+    order = list(JUDGEMENTS)  # Ofsted's order: quality of education first, safeguarding after leadership
+    part = part.sort_values("judgement", key=lambda j: j.map(lambda x: order.index(x) if x in order else len(order)))
+    # Safeguarding is a yes/no question ("Safeguarding is effective?"), not a grade.
+    return pd.DataFrame({"Key judgement": part["judgement_label"],
+                         "Grade": part["grade"].map(lambda g: {"met": "Yes", "not_met": "No"}.get(g) or GRADE_LABELS.get(g, g))})
+
+
+def _break(title: str) -> str:
+    return next(b.explanation for b in BREAKS if b.provider_type == SCHOOLS and b.title == title)
+
+
+def _latest(s: pd.Series, card: bool) -> tuple[str, str]:
+    """The latest inspection in words, and the framework break that explains it ('' when none)."""
+    when = _when(s["inspection_start_date"], s["publication_date"])
+    if pd.isna(s["inspection_start_date"]):
+        return "No graded inspection of this school yet (a new school, or one that has not yet been inspected).", ""
+    if card:
+        return (f"Latest inspection: a **report card** ({when}), with no overall grade. Each evaluation area is graded on "
+                "the report card's own five-point scale, below; its earlier inspections follow, each as it was given."), \
+            _break("Report cards")
+    if s["overall_grade"] == "no_overall_grade":
+        # From September 2024 graded inspections give no overall effectiveness grade: never invent one.
+        return (f"Latest graded inspection: **no overall effectiveness grade** ({when}). Its key judgements are below.",
+                _break("No overall effectiveness grade"))
+    return f"Latest graded inspection: overall effectiveness **{GRADE_LABELS.get(s['overall_grade'], 'not known').lower()}** ({when}).", ""
+
+
+def _previous(s: pd.Series, card: bool) -> str:
+    """The graded inspection before the latest one (with a report card: the latest graded one)."""
+    if pd.isna(s.get("previous_inspection_start_date")):
+        return "No earlier graded inspection is recorded."
+    was = s.get("previous_overall_grade")
+    start = pd.Timestamp(s["previous_inspection_start_date"]).date()
+    framework = FRAMEWORKS.get(framework_of(SCHOOLS, "good", start) or "")
+    if isinstance(was, str) and was in GRADE_LABELS:
+        was = f"overall effectiveness **{GRADE_LABELS[was].lower()}**"
+    elif framework is not None and not framework.has_overall_grade:
+        was = "**no overall effectiveness grade** (graded inspections from September 2024 give none)"
+    else:
+        was = "no overall grade recorded"
+    what = f"Latest graded inspection before its report card ({framework.name})" if card and framework else "Previous graded inspection"
+    tail = " Its key judgements:" if card else ""
+    return f"{what}: {was} ({_when(start, s.get('previous_publication_date'))}).{tail}"
+
+
 def school_page(store: Store, urn: str) -> SchoolPage | None:
-    """Everything the school page shows for one URN of the latest schools release (None: not found)."""
-    release = store.latest(SCHOOLS)
+    """Everything the school page shows for one URN of the schools release (None: not found)."""
+    release = school_release(store)
     if release is None or not is_urn(urn):
         return None
     rows = store.query("school", release_id=release.id, urn=urn)
     if rows.empty:
         return None
     s = rows.iloc[0]
-    grade = s["overall_grade"]
     judgements = store.query("school_judgements", release_id=release.id, urn=urn)
     judgements = judgements[judgements["grade"].notna()]
-    table = None
-    if not judgements.empty:
-        order = list(JUDGEMENTS)  # Ofsted's order: quality of education first, safeguarding after leadership
-        judgements = judgements.sort_values("judgement", key=lambda j: j.map(lambda x: order.index(x) if x in order else len(order)))
-        # Safeguarding is a yes/no question ("Safeguarding is effective?"), not a grade.
-        table = pd.DataFrame({"Key judgement": judgements["judgement_label"],
-                              "Grade": judgements["grade"].map(lambda g: {"met": "Yes", "not_met": "No"}.get(g) or GRADE_LABELS.get(g, g))})
-    no_grade = ""
-    if pd.isna(s["inspection_start_date"]):
-        latest = "No graded inspection of this school yet (a new school, or one that has not yet been inspected)."
-    elif grade == "no_overall_grade":
-        # From September 2024 graded inspections give no overall effectiveness grade: never invent one.
-        brk = next(b for b in BREAKS if b.provider_type == SCHOOLS and b.title == "No overall effectiveness grade")
-        latest = f"Latest graded inspection: **no overall effectiveness grade** ({_when(s['inspection_start_date'], s['publication_date'])}). Its key judgements are below."
-        no_grade = brk.explanation
-    else:
-        latest = (f"Latest graded inspection: overall effectiveness **{GRADE_LABELS.get(grade, 'not known').lower()}** "
-                  f"({_when(s['inspection_start_date'], s['publication_date'])}).")
+    card = _judgement_rows(judgements, cards=True)
+    latest, no_grade = _latest(s, card is not None)
     ungraded = "No ungraded inspection since its latest graded one."
     if pd.notna(s.get("ungraded_inspection_date")):
         outcome = UNGRADED_OUTCOMES.get(s.get("ungraded_outcome"), s.get("ungraded_outcome_published") or "outcome not published")
         ungraded = (f"Latest ungraded inspection: **{outcome}** ({_when(s['ungraded_inspection_date'], s.get('ungraded_publication_date'))}). "
                     "An ungraded inspection gives no grade: it says whether the last graded judgement still stands.")
-    previous = "No earlier graded inspection is recorded."
-    if pd.notna(s.get("previous_inspection_start_date")):
-        was = s.get("previous_overall_grade")
-        was = f"overall effectiveness **{GRADE_LABELS[was].lower()}**" if isinstance(was, str) and was in GRADE_LABELS else "no overall grade recorded"
-        previous = f"Previous graded inspection: {was} ({_when(s['previous_inspection_start_date'], s.get('previous_publication_date'))})."
     la = s["la_name"] if isinstance(s["la_name"], str) else "local authority not known"
     region = f", {s['region_name']}" if isinstance(s["region_name"], str) else ""
+    note = (f"Schools inspected since September 2024 have no overall grade and are not counted"
+            + (f", nor are report cards (from {report_cards.START.day} {report_cards.START:%B %Y})" if release.as_at >= report_cards.START else "")
+            + ".")
     return SchoolPage(urn, s["provider_name"] or f"School {urn}", f"Phase: {s['provider_subtype'] or 'not known'} · {la}{region} · URN {urn}",
                       s["new_la_code"] if isinstance(s["new_la_code"], str) else None, release,
-                      OFSTED_SCHOOL_PAGE.format(urn=urn), latest, table, no_grade, ungraded, previous,
-                      *_comparison(store, release, s))
+                      OFSTED_SCHOOL_PAGE.format(urn=urn), latest, _judgement_rows(judgements, cards=False), no_grade,
+                      ungraded, _previous(s, card is not None), *_comparison(store, release, s), report_card=card,
+                      comparison_note=note)

@@ -85,8 +85,11 @@ def sentence(la_name: str, comp: dict, release: Release, subtype: str | None) ->
     side = "above" if v > e else "below" if v < e else "the same as"
     old = old_grades_words(release.provider_type, release.as_at)
     if old:
+        # Those inspected since have no overall grade; those never inspected are not among them.
+        since = la.get("no_overall_grade")
+        since = int(since) if since is not None and pd.notna(since) else 0
         return (f"In {la_name}, of the {int(la['graded'])} {what} {old}, {v:.1f}% hold good or outstanding "
-                f"({int(la['outstanding'] + la['good'])}), {side} England's {e:.1f}%; {int(la['providers'] - la['graded'])} "
+                f"({int(la['outstanding'] + la['good'])}), {side} England's {e:.1f}%; {since} "
                 f"inspected since then have no overall grade (as at {long_date(release.as_at)}).")
     return (f"In {la_name}, {v:.1f}% of {what} ({int(la['outstanding'] + la['good'])} of {int(la['graded'])} graded) were good or "
             f"outstanding as at {long_date(release.as_at)}, {side} England's {e:.1f}%.")

@@ -5,18 +5,14 @@ and outcomes as at ...", one row per open school with its latest graded inspecti
 from __future__ import annotations
 
 import datetime as dt
-import re
 from functools import partial
 from pathlib import Path
-from typing import Callable
 
 import pandas as pd
 
 from outcomes.sources.base import (
     JUDGEMENT_PREFIX,
-    SourceError,
     SourceTable,
-    clean_code,
     find_column,
     parse_dates,
     read_table,
@@ -24,12 +20,18 @@ from outcomes.sources.base import (
 from outcomes.sources.schools import (
     JUDGEMENTS,
     PROVIDER_TYPE,
+    FindColumn,
     code_or_none,
     column_values,
     coverage_note,
+    file_notes,
+    la_of_each_school,
     one_file,
+    overall_codes,
     read_note,
     reader_frame,
+    schools_only,
+    sub_judgement_codes,
 )
 
 # The header patterns that name each sub-judgement (lower-case, whole header). The "Previous ..."
@@ -45,17 +47,6 @@ _JUDGEMENT_PATTERNS: dict[str, tuple[str, ...]] = {
 }
 
 
-# Ofsted's grade codes: 1 outstanding, 2 good, 3 requires improvement (satisfactory before
-# September 2012), 4 inadequate. Sub-judgements add 9 (not judged under the framework of that
-# inspection) and 8 (no such provision); safeguarding is Yes / No. 9 and 8 are kept as published.
-_GRADE_CODES = {"1", "2", "3", "4"}
-_SUB_JUDGEMENT_CODES = _GRADE_CODES | {"8", "9", "yes", "no"}
-# Placeholders a file may put where an inspection gave no overall grade (from September 2024).
-_NO_OVERALL_GRADE = {"9", "8", "not applicable", "n/a", "na", "null", "not judged", "no grade"}
-
-FindColumn = Callable[..., str | None]  # find_column bound to one file's table
-
-
 def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
     """Ofsted's "State-funded schools inspections and outcomes as at ..." file (CSV, XLSX or ODS).
 
@@ -66,17 +57,17 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
     frame, meta = read_table(path, header_must=("URN", "Ofsted phase"))
     notes = [read_note(path, meta)]
     col = partial(find_column, frame, path=path)
-    frame, urns, set_aside = _schools_only(frame, path, col(r"urn"))
-    la_key, la = _la_of_each_school(frame, path, col, notes)
+    frame, urns, set_aside = schools_only(frame, path, col(r"urn"))
+    la_key, la = la_of_each_school(frame, path, col, notes)
     overall_col, found = _layout(col, notes)
     judgement_ids = [j for j, c in found.items() if c]
     rows = _latest_graded(frame, path, col, urns, la, overall_col)
-    rows["overall_published"], no_grade = _overall_codes(rows, path, overall_col)
+    rows["overall_published"], no_grade = overall_codes(rows, path, overall_col)
     if no_grade:
         notes.append(f"{no_grade:,} overall effectiveness value(s) marked not applicable or 'Not judged' read as no "
                      "grade (graded inspections from September 2024 give none; their key judgements are kept)")
     for j in judgement_ids:
-        rows[JUDGEMENT_PREFIX + j] = _sub_judgement_codes(rows["source_row"], frame, found[j], notes)
+        rows[JUDGEMENT_PREFIX + j] = sub_judgement_codes(rows["source_row"], frame, found[j], notes)
     for block in _BLOCKS:
         rows.update(_block(frame, path, notes, *block))
     notes.append(_schools_note(rows["overall_published"], overall_col is not None, no_grade))
@@ -90,44 +81,6 @@ def read_official(paths: list[Path], as_at: dt.date) -> SourceTable:
             out[c] = pd.Series(rows[c], dtype=object)
     return SourceTable(PROVIDER_TYPE, path, out, la_key,
                        judgements={j: JUDGEMENTS[j] for j in judgement_ids}, notes=notes, set_aside=set_aside)
-
-
-def _schools_only(frame: pd.DataFrame, path: Path, urn_col: str) -> tuple[pd.DataFrame, pd.Series, int]:
-    """The rows that are schools and their URNs, and how many footnote or blank rows were set aside."""
-    # Footnotes and source lines under the table have no URN (or text where the URN goes, when
-    # the URN is the first column): they are not schools.
-    others = [c for c in frame.columns if c not in ("source_row", urn_col)]
-    urns = frame[urn_col].map(clean_code)
-    rest_blank = (frame[others] == "").all(axis=1) if others else pd.Series(True, index=frame.index)
-    footnote = (urns == "") | (~urns.str.fullmatch(r"\d+") & rest_blank)
-    bad = frame[~footnote & ~urns.str.fullmatch(r"\d+")]
-    if len(bad):
-        raise SourceError(path, int(bad["source_row"].iloc[0]), urn_col,
-                          f"URN {bad[urn_col].iloc[0]!r} is not a number", "URNs are whole numbers")
-    return (frame[~footnote].reset_index(drop=True), urns[~footnote].reset_index(drop=True),
-            int(footnote.sum()))
-
-
-def _la_of_each_school(frame: pd.DataFrame, path: Path, col: FindColumn, notes: list[str]) -> tuple[str, list]:
-    """How the file names the LA (the la_key) and each school's LA in those terms."""
-    # LA: the DfE number is the first three digits of LAESTAB (LA number + establishment number);
-    # files without LAESTAB name the LA instead. Decided once per file so one key applies to all rows.
-    laestab_col = col(r"laestab", required=False)
-    if not laestab_col:
-        la = column_values(frame, col(r"local authority", r"la name"))
-        notes.append("no LAESTAB column: LA taken from the 'Local authority' name")
-        return "name", la
-    la = []
-    for line, v in zip(frame["source_row"], frame[laestab_col]):
-        s = clean_code(v)
-        if s and not re.fullmatch(r"\d{7}", s):
-            raise SourceError(path, int(line), laestab_col, f"LAESTAB {v!r} is not 7 digits",
-                              "LAESTAB is the 3-digit DfE LA number followed by a 4-digit establishment number")
-        la.append(s[:3] or None)
-    missing = sum(v is None for v in la)
-    notes.append("LA from the first 3 digits of LAESTAB (DfE LA number)"
-                 + (f"; {missing} school(s) have no LAESTAB" if missing else ""))
-    return "dfe", la
 
 
 def _layout(col: FindColumn, notes: list[str]) -> tuple[str | None, dict[str, str | None]]:
@@ -166,34 +119,6 @@ def _latest_graded(frame: pd.DataFrame, path: Path, col: FindColumn, urns: pd.Se
     }
 
 
-def _overall_codes(rows: dict[str, list], path: Path, overall_col: str | None) -> tuple[list, int]:
-    """The overall grades with the 'no overall grade' placeholders as None, and how many there were."""
-    out, no_grade = [], 0
-    for line, v in zip(rows["source_row"], rows["overall_published"]):
-        if v is not None and v.lower() in _NO_OVERALL_GRADE:
-            v, no_grade = None, no_grade + 1
-        elif v is not None and v not in _GRADE_CODES:
-            raise SourceError(path, int(line), overall_col, f"overall effectiveness {v!r} is not a grade code",
-                              "Ofsted codes overall effectiveness 1 to 4")
-        out.append(v)
-    return out, no_grade
-
-
-def _sub_judgement_codes(lines: list[int], frame: pd.DataFrame, column: str, notes: list[str]) -> list:
-    """A sub-judgement's codes; a value that is not a code is read as not judged, and noted."""
-    values, odd = [], []
-    for line, v in zip(lines, frame[column]):
-        v = code_or_none(v)
-        if v is not None and v.lower() not in _SUB_JUDGEMENT_CODES:
-            odd.append((line, v))
-            v = None
-        values.append(v)
-    if odd:
-        notes.append(f"'{column}': {len(odd)} value(s) that are not grade codes read as not judged "
-                     f"(e.g. {odd[0][1]!r} on row {odd[0][0]})")
-    return values
-
-
 def _schools_note(overall: list, has_overall: bool, no_grade: int) -> str:
     """How many schools, and why those without an overall grade have none."""
     n = len(overall)
@@ -222,12 +147,7 @@ def _caveats(frame: pd.DataFrame, col: FindColumn, start: list, urns: pd.Series,
     late = sum(1 for d in start if d and d > as_at)
     if late:
         notes.append(f"{late} inspection(s) start after the release date {as_at:%d %B %Y}")
-    if set_aside:
-        notes.append(f"{set_aside} footnote or blank row(s) without a URN set aside")
-    dupes = urns[urns.duplicated()]
-    if len(dupes):
-        notes.append(f"{len(dupes)} URN(s) appear more than once, e.g. {dupes.iloc[0]}")
-    return notes
+    return notes + file_notes(urns, set_aside)
 
 
 # The ungraded-inspection block of the 2024/25 file: each school's latest ungraded inspection
