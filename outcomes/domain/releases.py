@@ -178,7 +178,13 @@ def _cached_catalogue(path: str, mtime_ns: int, size: int) -> tuple[Release, ...
 
 
 def _parse_catalogue(path: Path) -> list[Release]:
-    doc, starts = _read_toml(path)
+    return parse_text(_read_text(path), path)
+
+
+def parse_text(text: str, path: Path) -> list[Release]:
+    """The releases of a catalogue's text (`path` names it in messages): what the catalogue writer
+    checks before it writes (outcomes.domain.catalogue), and what load_catalogue reads."""
+    doc, starts = _loads(text, path)
     out, seen = [], set()
     for i, entry in enumerate(doc.get("release", []), start=1):
         where = f"{path.name}, release {i} ({entry.get('id', 'no id')}) on line {starts[i - 1] if i <= len(starts) else '?'}"
@@ -252,14 +258,17 @@ def _revisions(values, where: str) -> tuple[Revision, ...]:
     return tuple(sorted(out, key=lambda r: r.version))
 
 
-def _read_toml(path: Path) -> tuple[dict, list[int]]:
-    """The parsed catalogue and the line each [[release]] starts on (for messages)."""
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise MissingFile("the release catalogue is missing", path, "Restore data/releases.toml from git or set OUTCOMES_CATALOGUE") from None
     except UnicodeDecodeError as e:
         raise CatalogueError(f"not UTF-8 text ({e.reason} at byte {e.start})", path, fix="Save it as UTF-8") from None
+
+
+def _loads(text: str, path: Path) -> tuple[dict, list[int]]:
+    """The parsed catalogue and the line each [[release]] starts on (for messages)."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
