@@ -1,4 +1,4 @@
-"""`python -m outcomes ...`: build, check, amend, export, releases, publish, prebuild, warm, bench."""
+"""`python -m outcomes ...`: build, check, intake, checklist, amend, export, releases, publish, prebuild, warm, bench."""
 from __future__ import annotations
 
 import datetime as dt
@@ -22,6 +22,7 @@ from outcomes.ops import bench as benchmarks
 from outcomes.ops import loadbench, serve
 from outcomes.publish import amend as amending
 from outcomes.publish import files as publishing
+from outcomes.publish import intake as intaking
 from outcomes.publish import prebuilt
 from outcomes.publish.boundaries import publish_boundaries
 from outcomes.quality import findings as quality
@@ -146,10 +147,7 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
         raise UsageError(f"unknown provider type {provider_type!r}", fix=f"Choose one of: {', '.join(PROVIDER_TYPES)}")
     if level not in set(Level):
         raise UsageError(f"unknown level {level!r}", fix=f"Choose one of: {', '.join(Level)}")
-    try:
-        day = dt.date.fromisoformat(as_at)
-    except ValueError:
-        raise UsageError(f"--as-at {as_at!r} is not a date", fix="Use YYYY-MM-DD, e.g. 2025-03-31") from None
+    day = _date_option("--as-at", as_at)
     if out is not None and not out.parent.is_dir():
         raise UsageError(f"--out {out}: the folder {out.parent} does not exist", fix="Create it first or choose another path")
     store = Store()
@@ -179,6 +177,44 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
     meta_path = out.with_name(out.stem + ".meta.csv")
     meta_path.write_text(to_csv_text(meta), encoding="utf-8")
     typer.echo(f"wrote {len(data):,} rows to {out} and its metadata to {meta_path}", err=True)
+
+
+def _date_option(option: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date", fix="Use YYYY-MM-DD, e.g. 2025-03-31") from None
+
+
+def _time_option(option: str, value: str | None) -> dt.datetime | None:
+    """An ISO date-time (London time); a date alone is 09:30 that day, when releases go out."""
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value) if "T" in value else dt.datetime.combine(dt.date.fromisoformat(value), dt.time(9, 30))
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date-time", fix="Use YYYY-MM-DDTHH:MM, e.g. 2027-01-14T09:30") from None
+
+
+@app.command()
+def intake(file: Path = typer.Argument(..., help="The downloaded file, in the source folder"),
+           add: bool = typer.Option(False, "--add", help="Append the entry to the catalogue (data/releases.toml)"),
+           as_at: Optional[str] = typer.Option(None, "--as-at", help="YYYY-MM-DD, where the file's title rows and name give none"),
+           published: Optional[str] = typer.Option(None, "--published", help="When this site publishes it, e.g. 2027-01-14T09:30 "
+                                                   "(default: a placeholder 09:30 four weeks ahead)"),
+           source: Optional[Path] = SourceOpt) -> None:
+    """Recognise a downloaded file's family and print the catalogue entry it would add (TOML); --add writes it."""
+    _apply(source, None)
+    proposal = intaking.propose(file, _date_option("--as-at", as_at), _time_option("--published", published))
+    typer.echo(proposal.message)
+    if proposal.entry:
+        typer.echo("\n" + proposal.toml())
+    if add:
+        intaking.add(proposal)
+        typer.echo(f"Added {proposal.entry['id']} to {settings.catalogue_path()}. Next: python -m outcomes check, then build; "
+                   f"it is published at its time once its checklist is signed (python -m outcomes checklist {proposal.entry['id']}).")
 
 
 def _region_code(value: str) -> str:
