@@ -3,7 +3,7 @@ files, pre-release access, updates, and the releases before and after it (?id=..
 import pandas as pd
 import streamlit as st
 
-from outcomes.domain.wording import long_date
+from outcomes.domain.wording import long_date, when
 from outcomes.web import cache, render, widgets
 
 st.title("About a release")
@@ -62,6 +62,14 @@ else:
 if page.qa_csv:
     st.download_button("Download the full QA report (CSV)", page.qa_csv, file_name=f"{r.id}-v{page.version}-qa-report.csv",
                        mime="text/csv", key="qa_csv")
+
+st.subheader("Quality assurance checklist")
+st.markdown("Checked before publication, every time: items ticked by the build from its own checks, the rest "
+            "signed by a named member of the statistics team.")
+st.dataframe(pd.DataFrame({"Check": [c.item.label for c in page.checklist],
+                           "Done": ["yes" if c.done else "not yet" for c in page.checklist],
+                           "By": [c.by or "—" for c in page.checklist], "When": [when(c.at) if c.at else "—" for c in page.checklist],
+                           "Note": [c.note or "—" for c in page.checklist]}), hide_index=True, width="stretch")
 
 st.subheader("Files")
 files = render.release_files_of(r) if page.is_latest else []

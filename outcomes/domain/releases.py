@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from outcomes import settings
+from outcomes.domain import checklist
+from outcomes.domain.checklist import Signoff
 from outcomes.errors import CatalogueError, MissingFile
 from outcomes.domain.fields import PROVIDER_TYPES, Counts, Status
 
@@ -102,6 +104,7 @@ class Release:
     crosscheck: Crosscheck | None = None  # an independent table to compare the built release with
     in_year: Crosscheck | None = None  # a table of the year's inspections (the flow), same keys as crosscheck
     pre_release_access: tuple[str, ...] = ()  # people given pre-release access (besides those the preview log names)
+    checklist: Signoff | None = None  # a sign-off recorded in the catalogue (releases published before the checklist)
 
     @property
     def status_label(self) -> str:
@@ -226,6 +229,7 @@ def _release(entry: dict, where: str, crosscheck: Crosscheck | None) -> Release:
         supersedes=entry.get("supersedes", ""), crosscheck=crosscheck,
         in_year=_crosscheck(entry.get("in_year"), where),
         pre_release_access=tuple(str(n) for n in entry.get("pre_release_access", ())),
+        checklist=checklist.signoff_record(entry.get("checklist"), where),
     )
 
 
@@ -306,14 +310,24 @@ def _crosscheck(value: object, where: str) -> Crosscheck | None:
 
 
 def visible(releases: list[Release], now: dt.datetime | None = None,
-            preview: frozenset[str] = frozenset()) -> list[Release]:
-    """Releases published at or before now: the only ones any page or command may show.
+            preview: frozenset[str] = frozenset(), data_dir: Path | None = None) -> list[Release]:
+    """Releases published at or before now whose QA checklist is complete (outcomes.domain.checklist,
+    the sign-offs kept in `data_dir`): the only ones any page or command may show. A release past its
+    time with its checklist incomplete is delayed (`delayed`): not shown until the last item is signed.
 
     `preview`: ids a named reader may see early (outcomes.prerelease checked the token); each is
     shown only inside its own 24-hour window, whatever the caller passed.
     """
     now = now or settings.now()
-    return [r for r in releases if r.is_visible(now) or (r.id in preview and r.in_preview_window(now))]
+    signed = checklist.complete_ids(releases, data_dir)
+    return [r for r in releases if (r.is_visible(now) and r.id in signed) or (r.id in preview and r.in_preview_window(now))]
+
+
+def delayed(releases: list[Release], now: dt.datetime | None = None, data_dir: Path | None = None) -> list[Release]:
+    """Releases past their publication time whose checklist is not complete: not published yet."""
+    now = now or settings.now()
+    signed = checklist.complete_ids(releases, data_dir)
+    return [r for r in releases if r.is_visible(now) and r.id not in signed]
 
 
 def previous_of(release: Release, releases: list[Release]) -> Release | None:

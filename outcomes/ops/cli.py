@@ -14,9 +14,11 @@ from tqdm import tqdm
 
 from outcomes import settings
 from outcomes.build import pipeline
+from outcomes.domain import checklist
 from outcomes.domain.fields import PROVIDER_TYPES, Level
 from outcomes.domain.geography import REGIONS, normalise_name
 from outcomes.domain.releases import load_catalogue
+from outcomes.domain.wording import when
 from outcomes.errors import USAGE_EXIT, OutcomesError, UsageError
 from outcomes.ops import bench as benchmarks
 from outcomes.ops import loadbench, serve
@@ -27,8 +29,8 @@ from outcomes.publish import prebuilt
 from outcomes.publish.boundaries import publish_boundaries
 from outcomes.quality import findings as quality
 from outcomes.render.csvfiles import to_csv_text
-from outcomes.results import in_year, tidy
-from outcomes.store.store import Store
+from outcomes.results import in_year, release as release_pages, tidy
+from outcomes.store.store import Store, delayed_releases
 
 
 class _Commands(TyperGroup):
@@ -123,11 +125,44 @@ def amend(release: str = typer.Option(..., "--release", help="The release id to 
 
 @app.command()
 def releases(data_dir: Optional[Path] = DataOpt) -> None:
-    """List the releases published now (as at OUTCOMES_NOW), with status and as-at date."""
+    """List the releases published now (as at OUTCOMES_NOW), with status and as-at date, then those delayed."""
     _apply(None, data_dir)
     store = Store()
     for r in store.releases:
         typer.echo(f"{r.id:55} {r.provider_type:22} as at {r.as_at}  {r.status_label}")
+    for r in delayed_releases(settings.data_dir(), load_catalogue(), store.now):
+        typer.echo(f"{r.id:55} {r.provider_type:22} as at {r.as_at}  {release_pages.DELAYED} (due {when(r.published)}): "
+                   f"python -m outcomes checklist {r.id}")
+
+
+@app.command("checklist")
+def checklist_command(release: str = typer.Argument(..., help="The release id (python -m outcomes releases lists them)"),
+                      sign: Optional[str] = typer.Option(None, "--sign", help="Your name: sign the --item(s) as checked"),
+                      item: list[str] = typer.Option(None, "--item", help="The item to sign (repeatable)"),
+                      note: str = typer.Option("", "--note", help="What you checked and found (shown on the release page)"),
+                      data_dir: Optional[Path] = DataOpt) -> None:
+    """Show a release's QA checklist, or sign items of it; a release is published only once it is complete."""
+    _apply(None, data_dir)
+    found = next((r for r in load_catalogue() if r.id == release), None)
+    if found is None:
+        raise UsageError(f"no release {release!r} in the catalogue", fix="`python -m outcomes releases` lists them")
+    if sign is not None or item:
+        if sign is None or not item:
+            raise UsageError("--sign NAME and --item ID go together", fix="e.g. --sign \"A. Analyst\" --item screener --note \"...\"")
+        was = not checklist.missing(found)
+        checklist.sign(found, item, sign, note)
+        typer.echo(f"Signed by {sign.strip()}: {', '.join(item)}.")
+    lines = checklist.lines(found)
+    for line in lines:
+        done = f"done by {line.by}, {when(line.at)}" + (f": {line.note}" if line.note else "") if line.done else \
+            "to do" + (f" (the build found: {line.found})" if line.found else "") + (f"; {line.item.hint}" if line.item.hint else "")
+        typer.echo(f"[{'x' if line.done else ' '}] {line.item.id:20} {line.item.label}\n      {done}")
+    complete = all(line.done for line in lines)
+    status = release_pages.release_status(found, settings.now(), complete)
+    typer.echo(f"{found.id}: {sum(x.done for x in lines)} of {len(lines)} items done; {status} (publication time {when(found.published)}).")
+    if sign is not None and complete and not was and found.is_visible():
+        typer.echo("Complete: it is published now. Making the pages' results for it (python -m outcomes prebuild)...")
+        prebuild(data_dir=None)
 
 
 @app.command()
