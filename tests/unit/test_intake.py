@@ -133,6 +133,7 @@ def test_add_appends_a_parseable_entry_to_the_catalogue_and_nothing_else(tmp_pat
     assert added.published == dt.datetime(2026, 7, 15, 9, 30, tzinfo=settings.LONDON)
     assert added.sources[0].path == "csc_2026/providers.csv"
     assert added.sources[0].sha256 == hashlib.sha256(new.read_bytes()).hexdigest()
+    assert added.checklist is None, "a new release has no sign-off: it waits for its QA checklist"
     assert not data.exists(), "intake builds nothing"
     again = subprocess.run(command, cwd=settings.PROJECT_ROOT, env=env, capture_output=True, text=True, timeout=300)
     assert again.returncode == 2 and "already has social-care-providers-2026-03-31" in again.stderr
