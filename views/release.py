@@ -52,6 +52,12 @@ if page.changes:
     st.caption("Each provider's overall grade at its latest inspection is compared by URN with the previous release "
                "of the same series; local authority profiles list the same counts for each authority.")
 
+if page.flow:
+    st.subheader("Inspections in the six months")
+    st.markdown(page.flow + " The figures above are the stock: each authority's latest inspection as at the date.")
+    if page.flow_table is not None:
+        st.dataframe(page.flow_table, hide_index=True, width="stretch")
+
 st.subheader("Quality assurance")
 if page.qa_summary.empty:
     st.markdown("The QA exception report of this release has no findings.")

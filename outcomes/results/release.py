@@ -22,6 +22,7 @@ from outcomes.domain.fields import TYPES, Counts, Level
 from outcomes.domain.frameworks import GRADE_LABELS, break_label, old_grades_words
 from outcomes.domain.releases import Release, load_catalogue, previous_of
 from outcomes.domain.wording import long_date, plural, when
+from outcomes.results import six_months
 from outcomes.results.leading import leading_figures
 from outcomes.results.summaries import change_lines
 from outcomes.store.store import Store, delayed_releases
@@ -59,6 +60,8 @@ class ReleasePage:
     is_published: bool = True              # False for a pre-release reader before 09:30
     versions: list[int] = field(default_factory=list)
     checklist: list[checklist.Line] = field(default_factory=list)  # its QA checklist, who signed what
+    flow: str = ""                         # LA children's services: the inspections in its six months, in words
+    flow_table: pd.DataFrame | None = None  # and one row per inspection
 
     @property
     def is_latest(self) -> bool:
@@ -161,6 +164,7 @@ def release_page(store: Store, release_id: str, version: int | None = None, view
     names = list(dict.fromkeys([*latest.pre_release_access, *viewers]))
     updates = [(1, long_date(latest.published.date()), "First published on this site.")]
     updates += [(r.version, long_date(r.date), r.reason) for r in latest.revisions]
+    flow_words, flow_table = six_months.flow(shown, release)
     return ReleasePage(
         release=release, version=release.version, latest_version=latest.version,
         ofsted_published=when(latest.source_published_at), site_published=when(latest.published),
@@ -168,7 +172,8 @@ def release_page(store: Store, release_id: str, version: int | None = None, view
         qa_summary=qa, qa_csv=qa_csv, pre_release_access=names if latest.is_visible(store.now) else [],
         updates=updates, previous=previous, next=min(later, key=lambda r: r.as_at, default=None),
         correction=correction_note(latest, store.now), is_published=latest.is_visible(store.now),
-        versions=sorted(set(kept) | {latest.version}), checklist=checklist.lines(latest, store.data_dir))
+        versions=sorted(set(kept) | {latest.version}), checklist=checklist.lines(latest, store.data_dir),
+        flow=flow_words, flow_table=flow_table)
 
 
 DELAYED = "delayed: checklist incomplete"
