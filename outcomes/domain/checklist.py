@@ -160,12 +160,19 @@ _memo: dict[tuple, tuple[tuple, frozenset[str]]] = {}
 _memo_lock = threading.Lock()
 
 
+def files_key(data_dir: Path | None = None) -> tuple:
+    """What the checklists of a data folder depend on: the folder and both files' versions (a cache of
+    anything showing a checklist keys on it: a person may sign an item after publication)."""
+    data = Path(data_dir or settings.data_dir())
+    return str(data), _stamp(data / SIGNOFFS), _stamp(data / BUILD_TICKS)
+
+
 def complete_ids(releases, data_dir: Path | None = None) -> frozenset[str]:
     """The ids of the releases whose checklist is complete. Asked on every page run, so kept until
     either file changes; keyed by the Release objects themselves (load_catalogue returns the same
     frozen ones until the catalogue changes), which the entry keeps alive so no id is reused."""
     data = Path(data_dir or settings.data_dir())
-    key = (str(data), tuple(map(id, releases)), _stamp(data / SIGNOFFS), _stamp(data / BUILD_TICKS))
+    key = (files_key(data), tuple(map(id, releases)))
     hit = _memo.get(key)
     if hit is None:
         kept = tuple(releases)

@@ -62,6 +62,17 @@ def test_an_unsigned_release_stays_unpublished_past_its_time_while_the_others_pu
     assert not (settings.static_dir() / "releases" / "sc-2024").exists(), "nor as files at their addresses"
 
 
+def test_the_calendar_announces_the_delay_when_its_time_passes(site, monkeypatch):
+    def status() -> list[str]:
+        at = run("calendar")
+        assert not at.exception, at.exception
+        return [s for d in at.dataframe if "Status" in d.value.columns for s in d.value["Status"]]
+    monkeypatch.setenv("OUTCOMES_NOW", f"{RELEASE_DAY}T09:00:00")
+    assert status() == ["announced"]
+    monkeypatch.setenv("OUTCOMES_NOW", AFTER)  # nothing was published at 09:30: the same public set
+    assert status() == ["delayed: checklist incomplete"]
+
+
 def test_the_build_ticks_its_own_items_and_a_person_signs_the_rest(site):
     lines = {line.item.id: line for line in checklist.lines(sc_2024())}
     assert list(lines) == ["no_hard_findings"] + PERSON_ITEMS
