@@ -154,15 +154,21 @@ def checklist_command(release: str = typer.Argument(..., help="The release id (p
         typer.echo(f"Signed by {sign.strip()}: {', '.join(item)}.")
     lines = checklist.lines(found)
     for line in lines:
-        done = f"done by {line.by}, {when(line.at)}" + (f": {line.note}" if line.note else "") if line.done else \
-            "to do" + (f" (the build found: {line.found})" if line.found else "") + (f"; {line.item.hint}" if line.item.hint else "")
-        typer.echo(f"[{'x' if line.done else ' '}] {line.item.id:20} {line.item.label}\n      {done}")
+        typer.echo(f"[{'x' if line.done else ' '}] {line.item.id:20} {line.item.label}\n      {_checklist_words(line)}")
     complete = all(line.done for line in lines)
     status = release_pages.release_status(found, settings.now(), complete)
     typer.echo(f"{found.id}: {sum(x.done for x in lines)} of {len(lines)} items done; {status} (publication time {when(found.published)}).")
     if sign is not None and complete and not was and found.is_visible():
         typer.echo("Complete: it is published now. Making the pages' results for it (python -m outcomes prebuild)...")
         prebuild(data_dir=None)
+
+
+def _checklist_words(line: checklist.Line) -> str:
+    """'done by A. Analyst, 4 December 2026, 10:15: the note', or what is to do and where to look."""
+    if line.done:
+        return f"done by {line.by}, {when(line.at)}" + (f": {line.note}" if line.note else "")
+    found = f" (the build found: {line.found})" if line.found else ""
+    return f"to do{found}" + (f"; {line.item.hint}" if line.item.hint else "")
 
 
 @app.command()
