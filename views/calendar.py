@@ -6,15 +6,16 @@ from outcomes.web import cache, render
 
 st.title("Release calendar")
 st.markdown("Releases are published at 09:30 (London time) on the day announced; nothing in a release is shown "
-            "anywhere on this site before then.")
+            "anywhere on this site before then. A release is published only once its quality assurance checklist is "
+            "complete: one that is not at its time is shown here as delayed, and published as soon as it is.")
 entries = cache.calendar()
-announced = [e for e in entries if e.status == "announced"]
+announced = [e for e in entries if e.status != "published"]
 published = [e for e in entries if e.status == "published"]
 
 st.header("Announced")
 if announced:
     st.dataframe(pd.DataFrame({"Release": [e.title for e in announced], "Publication": [e.when for e in announced],
-                               "Status": ["announced"] * len(announced)}), hide_index=True, width="stretch")
+                               "Status": [e.status for e in announced]}), hide_index=True, width="stretch")
 else:
     st.markdown("No release is announced at the moment.")
 

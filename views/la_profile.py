@@ -48,6 +48,10 @@ if store.latest("la_childrens_services") is not None:
                      column_config={"Report": st.column_config.LinkColumn("Report", display_text="Ofsted report")})
         st.caption("'—' means the judgement did not exist at the time (care leavers were judged separately from 2023) "
                    "or could not be read; 'not known' marks a date the source does not give.")
+    if profile.ilacs_points is not None:
+        st.markdown("**At each six-monthly release** (as at 31 March and 30 September): the authority's judgement then, "
+                    "and its inspections carried out in the six months to the date and published by the release's cut-off.")
+        st.dataframe(profile.ilacs_points, hide_index=True, width="stretch")
 
 for block in profile.blocks:
     st.subheader(block.heading)

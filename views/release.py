@@ -3,7 +3,7 @@ files, pre-release access, updates, and the releases before and after it (?id=..
 import pandas as pd
 import streamlit as st
 
-from outcomes.domain.wording import long_date
+from outcomes.domain.wording import long_date, when
 from outcomes.web import cache, render, widgets
 
 st.title("About a release")
@@ -52,6 +52,12 @@ if page.changes:
     st.caption("Each provider's overall grade at its latest inspection is compared by URN with the previous release "
                "of the same series; local authority profiles list the same counts for each authority.")
 
+if page.flow:
+    st.subheader("Inspections in the six months")
+    st.markdown(page.flow + " The figures above are the stock: each authority's latest inspection as at the date.")
+    if page.flow_table is not None:
+        st.dataframe(page.flow_table, hide_index=True, width="stretch")
+
 st.subheader("Quality assurance")
 if page.qa_summary.empty:
     st.markdown("The QA exception report of this release has no findings.")
@@ -62,6 +68,14 @@ else:
 if page.qa_csv:
     st.download_button("Download the full QA report (CSV)", page.qa_csv, file_name=f"{r.id}-v{page.version}-qa-report.csv",
                        mime="text/csv", key="qa_csv")
+
+st.subheader("Quality assurance checklist")
+st.markdown("Checked before publication, every time: items ticked by the build from its own checks, the rest "
+            "signed by a named member of the statistics team.")
+st.dataframe(pd.DataFrame({"Check": [c.item.label for c in page.checklist],
+                           "Done": ["yes" if c.done else "not yet" for c in page.checklist],
+                           "By": [c.by or "—" for c in page.checklist], "When": [when(c.at) if c.at else "—" for c in page.checklist],
+                           "Note": [c.note or "—" for c in page.checklist]}), hide_index=True, width="stretch")
 
 st.subheader("Files")
 files = render.release_files_of(r) if page.is_latest else []

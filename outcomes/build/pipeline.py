@@ -16,11 +16,12 @@ import pandas as pd
 from outcomes import atomic, settings
 from outcomes.build import in_year, layout, national_counts, serving
 from outcomes.build.canonical import canonical
-from outcomes.domain import geography
+from outcomes.domain import checklist, geography
 from outcomes.domain.fields import IN_YEAR_COLUMNS, PROVIDER_COLUMNS, PROVIDER_EXTRA_COLUMNS, TYPES
 from outcomes.domain.releases import READERS, Release, load_catalogue
 from outcomes.errors import CatalogueError, MissingFile, UsageError
 from outcomes.quality import checks, findings as report
+from outcomes.quality.checklist import build_ticks
 from outcomes.quality.crosscheck import run_crosscheck
 from outcomes.quality.findings import Finding, note
 from outcomes.sources import reader_for
@@ -179,6 +180,7 @@ def build_all(source_dir: Path | None = None, data_dir: Path | None = None, only
     if write:
         write_lookups(register, data_dir)
     results: list[BuiltRelease] = []
+    ticks: dict[str, dict] = {}  # what the build checked of each release it wrote (its QA checklist)
     last: dict[str, tuple[str, pd.DataFrame]] = {}
     ordered = sorted(todo, key=lambda r: (r.provider_type, r.as_at))  # each compared with the one before
     for release in (progress(ordered) if progress else ordered):
@@ -186,10 +188,12 @@ def build_all(source_dir: Path | None = None, data_dir: Path | None = None, only
         built = build_release(release, source_dir, register, prev)
         if built.ok and write:
             write_release(built, data_dir)
+            ticks[release.id] = build_ticks(release, built.findings)
         if built.ok:
             last[release.series] = (release.id, built.providers)
         results.append(built)
     if write:
+        checklist.record_build(data_dir, ticks)
         serving.build(data_dir, catalogue=catalogue)  # the read side's tables, from what is on disk now
     return results
 

@@ -16,6 +16,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from outcomes import settings
+from outcomes.domain import checklist
+from outcomes.domain.checklist import Signoff
 from outcomes.errors import CatalogueError, MissingFile
 from outcomes.domain.fields import PROVIDER_TYPES, Counts, Status
 
@@ -104,6 +106,7 @@ class Release:
     crosscheck: Crosscheck | None = None  # an independent table to compare the built release with
     in_year: Crosscheck | None = None  # a table of the year's inspections (the flow), same keys as crosscheck
     pre_release_access: tuple[str, ...] = ()  # people given pre-release access (besides those the preview log names)
+    checklist: Signoff | None = None  # a sign-off recorded in the catalogue (releases published before the checklist)
 
     @property
     def status_label(self) -> str:
@@ -183,7 +186,13 @@ def _cached_catalogue(path: str, mtime_ns: int, size: int) -> tuple[Release, ...
 
 
 def _parse_catalogue(path: Path) -> list[Release]:
-    doc, starts = _read_toml(path)
+    return parse_text(_read_text(path), path)
+
+
+def parse_text(text: str, path: Path) -> list[Release]:
+    """The releases of a catalogue's text (`path` names it in messages): what the catalogue writer
+    checks before it writes (outcomes.domain.catalogue), and what load_catalogue reads."""
+    doc, starts = _loads(text, path)
     out, seen = [], set()
     for i, entry in enumerate(doc.get("release", []), start=1):
         where = f"{path.name}, release {i} ({entry.get('id', 'no id')}) on line {starts[i - 1] if i <= len(starts) else '?'}"
@@ -225,6 +234,7 @@ def _release(entry: dict, where: str, crosscheck: Crosscheck | None) -> Release:
         supersedes=entry.get("supersedes", ""), crosscheck=crosscheck,
         in_year=_crosscheck(entry.get("in_year"), where),
         pre_release_access=tuple(str(n) for n in entry.get("pre_release_access", ())),
+        checklist=checklist.signoff_record(entry.get("checklist"), where),
     )
 
 
@@ -257,14 +267,17 @@ def _revisions(values, where: str) -> tuple[Revision, ...]:
     return tuple(sorted(out, key=lambda r: r.version))
 
 
-def _read_toml(path: Path) -> tuple[dict, list[int]]:
-    """The parsed catalogue and the line each [[release]] starts on (for messages)."""
+def _read_text(path: Path) -> str:
     try:
-        text = path.read_text(encoding="utf-8")
+        return path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise MissingFile("the release catalogue is missing", path, "Restore data/releases.toml from git or set OUTCOMES_CATALOGUE") from None
     except UnicodeDecodeError as e:
         raise CatalogueError(f"not UTF-8 text ({e.reason} at byte {e.start})", path, fix="Save it as UTF-8") from None
+
+
+def _loads(text: str, path: Path) -> tuple[dict, list[int]]:
+    """The parsed catalogue and the line each [[release]] starts on (for messages)."""
     try:
         doc = tomllib.loads(text)
     except tomllib.TOMLDecodeError as e:
@@ -302,14 +315,24 @@ def _crosscheck(value: object, where: str) -> Crosscheck | None:
 
 
 def visible(releases: list[Release], now: dt.datetime | None = None,
-            preview: frozenset[str] = frozenset()) -> list[Release]:
-    """Releases published at or before now: the only ones any page or command may show.
+            preview: frozenset[str] = frozenset(), data_dir: Path | None = None) -> list[Release]:
+    """Releases published at or before now whose QA checklist is complete (outcomes.domain.checklist,
+    the sign-offs kept in `data_dir`): the only ones any page or command may show. A release past its
+    time with its checklist incomplete is delayed (`delayed`): not shown until the last item is signed.
 
     `preview`: ids a named reader may see early (outcomes.prerelease checked the token); each is
     shown only inside its own 24-hour window, whatever the caller passed.
     """
     now = now or settings.now()
-    return [r for r in releases if r.is_visible(now) or (r.id in preview and r.in_preview_window(now))]
+    signed = checklist.complete_ids(releases, data_dir)
+    return [r for r in releases if (r.is_visible(now) and r.id in signed) or (r.id in preview and r.in_preview_window(now))]
+
+
+def delayed(releases: list[Release], now: dt.datetime | None = None, data_dir: Path | None = None) -> list[Release]:
+    """Releases past their publication time whose checklist is not complete: not published yet."""
+    now = now or settings.now()
+    signed = checklist.complete_ids(releases, data_dir)
+    return [r for r in releases if r.is_visible(now) and r.id not in signed]
 
 
 def previous_of(release: Release, releases: list[Release]) -> Release | None:

@@ -1,4 +1,4 @@
-"""`python -m outcomes ...`: build, check, amend, export, releases, publish, prebuild, warm, bench."""
+"""`python -m outcomes ...`: build, check, intake, checklist, amend, export, releases, publish, prebuild, warm, bench."""
 from __future__ import annotations
 
 import datetime as dt
@@ -14,20 +14,23 @@ from tqdm import tqdm
 
 from outcomes import settings
 from outcomes.build import pipeline
+from outcomes.domain import checklist
 from outcomes.domain.fields import PROVIDER_TYPES, Level
 from outcomes.domain.geography import REGIONS, normalise_name
 from outcomes.domain.releases import load_catalogue
+from outcomes.domain.wording import when
 from outcomes.errors import USAGE_EXIT, OutcomesError, UsageError
 from outcomes.ops import bench as benchmarks
 from outcomes.ops import loadbench, serve
 from outcomes.publish import amend as amending
 from outcomes.publish import files as publishing
+from outcomes.publish import intake as intaking
 from outcomes.publish import prebuilt
 from outcomes.publish.boundaries import publish_boundaries
 from outcomes.quality import findings as quality
 from outcomes.render.csvfiles import to_csv_text
-from outcomes.results import in_year, tidy
-from outcomes.store.store import Store
+from outcomes.results import in_year, release as release_pages, tidy
+from outcomes.store.store import Store, delayed_releases
 
 
 class _Commands(TyperGroup):
@@ -122,11 +125,50 @@ def amend(release: str = typer.Option(..., "--release", help="The release id to 
 
 @app.command()
 def releases(data_dir: Optional[Path] = DataOpt) -> None:
-    """List the releases published now (as at OUTCOMES_NOW), with status and as-at date."""
+    """List the releases published now (as at OUTCOMES_NOW), with status and as-at date, then those delayed."""
     _apply(None, data_dir)
     store = Store()
     for r in store.releases:
         typer.echo(f"{r.id:55} {r.provider_type:22} as at {r.as_at}  {r.status_label}")
+    for r in delayed_releases(settings.data_dir(), load_catalogue(), store.now):
+        typer.echo(f"{r.id:55} {r.provider_type:22} as at {r.as_at}  {release_pages.DELAYED} (due {when(r.published)}): "
+                   f"python -m outcomes checklist {r.id}")
+
+
+@app.command("checklist")
+def checklist_command(release: str = typer.Argument(..., help="The release id (python -m outcomes releases lists them)"),
+                      sign: Optional[str] = typer.Option(None, "--sign", help="Your name: sign the --item(s) as checked"),
+                      item: list[str] = typer.Option(None, "--item", help="The item to sign (repeatable)"),
+                      note: str = typer.Option("", "--note", help="What you checked and found (shown on the release page)"),
+                      data_dir: Optional[Path] = DataOpt) -> None:
+    """Show a release's QA checklist, or sign items of it; a release is published only once it is complete."""
+    _apply(None, data_dir)
+    found = next((r for r in load_catalogue() if r.id == release), None)
+    if found is None:
+        raise UsageError(f"no release {release!r} in the catalogue", fix="`python -m outcomes releases` lists them")
+    if sign is not None or item:
+        if sign is None or not item:
+            raise UsageError("--sign NAME and --item ID go together", fix="e.g. --sign \"A. Analyst\" --item screener --note \"...\"")
+        was = not checklist.missing(found)
+        checklist.sign(found, item, sign, note)
+        typer.echo(f"Signed by {sign.strip()}: {', '.join(item)}.")
+    lines = checklist.lines(found)
+    for line in lines:
+        typer.echo(f"[{'x' if line.done else ' '}] {line.item.id:20} {line.item.label}\n      {_checklist_words(line)}")
+    complete = all(line.done for line in lines)
+    status = release_pages.release_status(found, settings.now(), complete)
+    typer.echo(f"{found.id}: {sum(x.done for x in lines)} of {len(lines)} items done; {status} (publication time {when(found.published)}).")
+    if sign is not None and complete and not was and found.is_visible():
+        typer.echo("Complete: it is published now. Making the pages' results for it (python -m outcomes prebuild)...")
+        prebuild(data_dir=None)
+
+
+def _checklist_words(line: checklist.Line) -> str:
+    """'done by A. Analyst, 4 December 2026, 10:15: the note', or what is to do and where to look."""
+    if line.done:
+        return f"done by {line.by}, {when(line.at)}" + (f": {line.note}" if line.note else "")
+    found = f" (the build found: {line.found})" if line.found else ""
+    return f"to do{found}" + (f"; {line.item.hint}" if line.item.hint else "")
 
 
 @app.command()
@@ -146,10 +188,7 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
         raise UsageError(f"unknown provider type {provider_type!r}", fix=f"Choose one of: {', '.join(PROVIDER_TYPES)}")
     if level not in set(Level):
         raise UsageError(f"unknown level {level!r}", fix=f"Choose one of: {', '.join(Level)}")
-    try:
-        day = dt.date.fromisoformat(as_at)
-    except ValueError:
-        raise UsageError(f"--as-at {as_at!r} is not a date", fix="Use YYYY-MM-DD, e.g. 2025-03-31") from None
+    day = _date_option("--as-at", as_at)
     if out is not None and not out.parent.is_dir():
         raise UsageError(f"--out {out}: the folder {out.parent} does not exist", fix="Create it first or choose another path")
     store = Store()
@@ -179,6 +218,44 @@ def export(provider_type: str = typer.Option(..., "--provider-type", help="la_ch
     meta_path = out.with_name(out.stem + ".meta.csv")
     meta_path.write_text(to_csv_text(meta), encoding="utf-8")
     typer.echo(f"wrote {len(data):,} rows to {out} and its metadata to {meta_path}", err=True)
+
+
+def _date_option(option: str, value: str | None) -> dt.date | None:
+    if value is None:
+        return None
+    try:
+        return dt.date.fromisoformat(value)
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date", fix="Use YYYY-MM-DD, e.g. 2025-03-31") from None
+
+
+def _time_option(option: str, value: str | None) -> dt.datetime | None:
+    """An ISO date-time (London time); a date alone is 09:30 that day, when releases go out."""
+    if value is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(value) if "T" in value else dt.datetime.combine(dt.date.fromisoformat(value), dt.time(9, 30))
+    except ValueError:
+        raise UsageError(f"{option} {value!r} is not a date-time", fix="Use YYYY-MM-DDTHH:MM, e.g. 2027-01-14T09:30") from None
+
+
+@app.command()
+def intake(file: Path = typer.Argument(..., help="The downloaded file, in the source folder"),
+           add: bool = typer.Option(False, "--add", help="Append the entry to the catalogue (data/releases.toml)"),
+           as_at: Optional[str] = typer.Option(None, "--as-at", help="YYYY-MM-DD, where the file's title rows and name give none"),
+           published: Optional[str] = typer.Option(None, "--published", help="When this site publishes it, e.g. 2027-01-14T09:30 "
+                                                   "(default: a placeholder 09:30 four weeks ahead)"),
+           source: Optional[Path] = SourceOpt) -> None:
+    """Recognise a downloaded file's family and print the catalogue entry it would add (TOML); --add writes it."""
+    _apply(source, None)
+    proposal = intaking.propose(file, _date_option("--as-at", as_at), _time_option("--published", published))
+    typer.echo(proposal.message)
+    if proposal.entry:
+        typer.echo("\n" + proposal.toml())
+    if add:
+        intaking.add(proposal)
+        typer.echo(f"Added {proposal.entry['id']} to {settings.catalogue_path()}. Next: python -m outcomes check, then build; "
+                   f"it is published at its time once its checklist is signed (python -m outcomes checklist {proposal.entry['id']}).")
 
 
 def _region_code(value: str) -> str:

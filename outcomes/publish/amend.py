@@ -3,7 +3,7 @@
 When Ofsted revises a published file (as it did on 5 August 2025 for Children's social care in
 England 2025), the team puts the new file in the source folder and runs amend. It keeps the built
 release as it was (settings.version_dir: a small data folder of its own, so `?id=..&version=N`
-still reads it), re-pins the files' sha256 in the catalogue, adds one to `version`, appends
+still reads it), re-pins the files' sha256 in the catalogue (through its one writer, outcomes.domain.catalogue), adds one to `version`, appends
 {version, date, reason} to `revisions` (tomlkit keeps the catalogue's comments and layout), and
 builds the new version in place: the store, the serving tables and the zips read the latest at
 the usual path. A build that fails its checks puts the catalogue and the data back as they were.
@@ -19,6 +19,7 @@ import tomlkit
 
 from outcomes import atomic, settings
 from outcomes.build import layout, pipeline, serving
+from outcomes.domain import catalogue
 from outcomes.domain.releases import Release, load_catalogue, sha256_of
 from outcomes.errors import UsageError
 from outcomes.quality.findings import blocking
@@ -41,9 +42,9 @@ def keep_version(release: Release, data_dir: Path) -> Path | None:
     return target
 
 
-def repin(text: str, release_id: str, hashes: dict[str, str], reason: str, today: dt.date) -> tuple[str, int]:
-    """The catalogue text with one release re-pinned, its version bumped and the revision added."""
-    doc = tomlkit.parse(text)
+def repin(doc: tomlkit.TOMLDocument, release_id: str, hashes: dict[str, str], reason: str, today: dt.date) -> int:
+    """Re-pin one release of the catalogue document, bump its version and add the revision; returns
+    the new version (the catalogue writer, outcomes.domain.catalogue, writes the document)."""
     entry = next((e for e in doc.get("release", []) if e.get("id") == release_id), None)
     if entry is None:
         raise UsageError(f"no release {release_id!r} in the catalogue")
@@ -57,7 +58,7 @@ def repin(text: str, release_id: str, hashes: dict[str, str], reason: str, today
     if "revisions" not in entry:
         entry["revisions"] = tomlkit.array()
     entry["revisions"].append(revision)
-    return tomlkit.dumps(doc), version
+    return version
 
 
 def amend(release_id: str, reason: str, source_dir: Path | None = None, data_dir: Path | None = None,
@@ -82,11 +83,10 @@ def amend(release_id: str, reason: str, source_dir: Path | None = None, data_dir
                          fix="Put Ofsted's revised file in the source folder, at the path the catalogue names")
     old_text = path.read_text(encoding="utf-8")
     kept = keep_version(release, data_dir)
-    new_text, version = repin(old_text, release_id, hashes, reason.strip(), today or settings.now().date())
-    atomic.write_bytes(path, new_text.encode("utf-8"))
+    version = catalogue.edit(lambda doc: repin(doc, release_id, hashes, reason.strip(), today or settings.now().date()), path)
     results = pipeline.build_all(source_dir, data_dir, only=[release_id], progress=progress)
     if not all(r.ok for r in results):
-        atomic.write_bytes(path, old_text.encode("utf-8"))  # the old version stays the published one
+        catalogue.write(old_text, path)  # the old version stays the published one
         if kept is not None:
             shutil.rmtree(kept, ignore_errors=True)
         problems = [f.line() for r in results for f in blocking(r.findings)][:10]

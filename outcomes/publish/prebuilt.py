@@ -62,11 +62,12 @@ def file_for(data_dir: Path, key: str, stamp: str | None = None) -> Path:
     return Path(data_dir) / FOLDER / f"{name}.pickle"
 
 
-def states(catalogue: list[Release], now: dt.datetime) -> list[tuple[dt.datetime, str]]:
+def states(catalogue: list[Release], now: dt.datetime, data_dir: Path | None = None) -> list[tuple[dt.datetime, str]]:
     """(from when, key) of every set of public releases from `now` on: now, then one per
-    scheduled publication time."""
+    scheduled publication time (a release whose QA checklist is not complete is in none of them:
+    signing it makes a new set, and `python -m outcomes checklist` makes its results then)."""
     times = [now] + sorted({r.published for r in catalogue if r.published > now})
-    return [(t, published_key(visible(catalogue, t))) for t in times]
+    return [(t, published_key(visible(catalogue, t, data_dir=data_dir))) for t in times]
 
 
 def default_keys(store: Store, boundaries: pages.Boundaries) -> Iterable[tuple]:
@@ -133,7 +134,7 @@ def build(data_dir: Path | None = None, now: dt.datetime | None = None, catalogu
     catalogue = catalogue if catalogue is not None else load_catalogue()
     stamp = code_stamp()
     written = []
-    for when, key in states(catalogue, now):
+    for when, key in states(catalogue, now, data_dir):
         store = Store(data_dir, when, catalogue)
         items = {k: pickle.dumps(v, protocol=pickle.HIGHEST_PROTOCOL)
                  for k, v in page_results(store, boundary_urls or {}, las, progress)}

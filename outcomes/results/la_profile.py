@@ -11,7 +11,7 @@ from outcomes.domain.fields import TYPES, Level
 from outcomes.domain.frameworks import GRADE_LABELS, no_grade_words, old_grades_words
 from outcomes.domain.releases import Release, previous_of
 from outcomes.domain.wording import long_date, plural
-from outcomes.results import charts, summaries
+from outcomes.results import charts, six_months, summaries
 from outcomes.results.charts import Chart
 from outcomes.store.store import Store
 
@@ -46,6 +46,7 @@ class LaProfile:
     summary: list[str] = field(default_factory=list)
     ilacs_latest: str = ""
     ilacs_history: pd.DataFrame | None = None
+    ilacs_points: pd.DataFrame | None = None  # its judgement at each six-monthly release, and its inspections in each period
     blocks: list[TypeBlock] = field(default_factory=list)
     neighbours: pd.DataFrame | None = None
     changes: list[str] = field(default_factory=list)  # what changed since the previous release, in words
@@ -166,6 +167,7 @@ def la_profile(store: Store, code: str) -> LaProfile | None:
     ilacs = store.latest("la_childrens_services")
     if ilacs is not None:
         profile.ilacs_latest, profile.ilacs_history = ilacs_history(store, ilacs, code)
+        profile.ilacs_points = six_months.la_points(store, same_area)
     _changes(store, profile)
     profile.neighbours = _neighbours(store, code, chosen["stat_neighbours"])
     return profile

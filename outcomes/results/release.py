@@ -12,17 +12,20 @@ from __future__ import annotations
 import datetime as dt
 import io
 from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
 from outcomes import settings
+from outcomes.domain import checklist
 from outcomes.domain.fields import TYPES, Counts, Level
 from outcomes.domain.frameworks import GRADE_LABELS, break_label, old_grades_words
 from outcomes.domain.releases import Release, load_catalogue, previous_of
 from outcomes.domain.wording import long_date, plural, when
+from outcomes.results import six_months
 from outcomes.results.leading import leading_figures
 from outcomes.results.summaries import change_lines
-from outcomes.store.store import Store
+from outcomes.store.store import Store, delayed_releases
 
 CORRECTION_DAYS = 30  # a correction banner shows this long after an amendment
 
@@ -56,6 +59,9 @@ class ReleasePage:
     correction: str = ""
     is_published: bool = True              # False for a pre-release reader before 09:30
     versions: list[int] = field(default_factory=list)
+    checklist: list[checklist.Line] = field(default_factory=list)  # its QA checklist, who signed what
+    flow: str = ""                         # LA children's services: the inspections in its six months, in words
+    flow_table: pd.DataFrame | None = None  # and one row per inspection
 
     @property
     def is_latest(self) -> bool:
@@ -158,6 +164,7 @@ def release_page(store: Store, release_id: str, version: int | None = None, view
     names = list(dict.fromkeys([*latest.pre_release_access, *viewers]))
     updates = [(1, long_date(latest.published.date()), "First published on this site.")]
     updates += [(r.version, long_date(r.date), r.reason) for r in latest.revisions]
+    flow_words, flow_table = six_months.flow(shown, release)
     return ReleasePage(
         release=release, version=release.version, latest_version=latest.version,
         ofsted_published=when(latest.source_published_at), site_published=when(latest.published),
@@ -165,25 +172,41 @@ def release_page(store: Store, release_id: str, version: int | None = None, view
         qa_summary=qa, qa_csv=qa_csv, pre_release_access=names if latest.is_visible(store.now) else [],
         updates=updates, previous=previous, next=min(later, key=lambda r: r.as_at, default=None),
         correction=correction_note(latest, store.now), is_published=latest.is_visible(store.now),
-        versions=sorted(set(kept) | {latest.version}))
+        versions=sorted(set(kept) | {latest.version}), checklist=checklist.lines(latest, store.data_dir),
+        flow=flow_words, flow_table=flow_table)
+
+
+DELAYED = "delayed: checklist incomplete"
 
 
 @dataclass(frozen=True)
 class CalendarEntry:
     title: str
     when: str
-    status: str        # "announced" or "published"
+    status: str        # "announced", DELAYED or "published"
     release_id: str    # "" for an announcement that is not yet a catalogue entry
 
 
-def calendar(published: list[Release], now: dt.datetime | None = None, catalogue: list[Release] | None = None) -> list[CalendarEntry]:
-    """Announced releases (a future publication time, or a published release's `next_update`),
-    then the published ones (the store's releases), newest first. An announced release shows its
-    title and time only: nothing of it is anywhere else on the site until its publication time."""
+def release_status(release: Release, now: dt.datetime, complete: bool) -> str:
+    """'published', 'announced' (its time is ahead) or DELAYED (its time has passed, its QA checklist
+    is not complete: Ofsted's release policy asks for a delay to be announced)."""
+    if not release.is_visible(now):
+        return "announced"
+    return "published" if complete else DELAYED
+
+
+def calendar(published: list[Release], now: dt.datetime | None = None, catalogue: list[Release] | None = None,
+             data_dir=None) -> list[CalendarEntry]:
+    """Announced releases (a future publication time, or a published release's `next_update`) and
+    delayed ones (past their time, checklist incomplete: built, so due), then the published ones (the
+    store's releases), newest first. An announced or delayed release shows its title and time only:
+    nothing of it is anywhere else on the site until it is published."""
     now = now or settings.now()
     cat = catalogue if catalogue is not None else load_catalogue()
+    late = delayed_releases(Path(data_dir or settings.data_dir()), cat, now)
+    out = [CalendarEntry(r.title, when(r.published), DELAYED, "") for r in sorted(late, key=lambda r: r.published)]
     future = sorted((r for r in cat if not r.is_visible(now)), key=lambda r: r.published)
-    out = [CalendarEntry(r.title, when(r.published), "announced", "") for r in future]
+    out += [CalendarEntry(r.title, when(r.published), "announced", "") for r in future]
     published = sorted(published, key=lambda r: (r.published, r.as_at), reverse=True)
     seen = set()
     for r in sorted(published, key=lambda r: r.as_at, reverse=True):  # the newest release of each type says what comes next

@@ -23,17 +23,24 @@ import pandas as pd
 from outcomes import settings
 from outcomes.build import layout
 from outcomes.domain.fields import CHANGE_COUNT_COLUMNS, COUNT_INDICATORS, NOT_YET_GRADED
-from outcomes.domain.releases import Release, SourceFile, load_catalogue, visible
+from outcomes.domain.releases import Release, SourceFile, delayed, load_catalogue, visible
 from outcomes.settings import release_dir, version_dir, versions_dir
 from outcomes.store.queries import QUERIES
 
 def readable_releases(data_dir: Path, catalogue: list[Release], now: dt.datetime, preview: frozenset[str] = frozenset(),
                       every_built: bool = False) -> list[Release]:
-    """The releases a store made now would hold: visible (or every one), built, not superseded."""
-    shown = catalogue if every_built else visible(catalogue, now, preview)
+    """The releases a store made now would hold: visible (its time has come and its QA checklist is
+    complete; or every one), built, not superseded."""
+    shown = catalogue if every_built else visible(catalogue, now, preview, data_dir)
     built = [r for r in shown if layout.is_built(data_dir, r.id)]
     superseded = set() if every_built else {r.supersedes for r in built if r.supersedes}
     return sorted((r for r in built if r.id not in superseded), key=lambda r: (r.provider_type, r.as_at))
+
+
+def delayed_releases(data_dir: Path, catalogue: list[Release], now: dt.datetime) -> list[Release]:
+    """Built releases past their publication time whose QA checklist is not complete: announced as
+    delayed (a catalogue entry whose files are not held is not a delayed release, just not built)."""
+    return [r for r in delayed(catalogue, now, data_dir) if layout.is_built(data_dir, r.id)]
 
 
 class Store:

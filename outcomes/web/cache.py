@@ -27,6 +27,7 @@ import streamlit as st
 from streamlit import dataframe_util
 
 from outcomes import settings
+from outcomes.domain import checklist
 from outcomes.domain.releases import load_catalogue, visible
 from outcomes.publish import files as release_files
 from outcomes.publish import prebuilt, prerelease
@@ -239,22 +240,30 @@ def la_options() -> tuple[dict[str, str], str | None]:
     return _la_options(published_key())
 
 
+def _checklists_key() -> tuple:
+    """What the release page and the calendar show besides the published set: the QA checklists'
+    sign-offs (a person may sign an item after publication) and which releases are past their time
+    (a release delayed at 09:30, its checklist incomplete, changes no published set)."""
+    now = settings.now()
+    return checklist.files_key(), tuple(r.id for r in load_catalogue() if r.is_visible(now))
+
+
 @shared(64)
-def _release_page(release_id: str, version: int | None, published: str):
+def _release_page(release_id: str, version: int | None, published: str, checklists: tuple):
     return release_pages.release_page(store(), release_id, version, prerelease.viewers(release_id, settings.data_dir()))
 
 
 def release_page(release_id: str, version: int | None):
-    return _release_page(release_id, version, published_key())
+    return _release_page(release_id, version, published_key(), _checklists_key())
 
 
 @shared(8)
-def _calendar(published: str):
+def _calendar(published: str, checklists: tuple):
     return release_pages.calendar(store().releases)
 
 
 def calendar():
-    return _calendar(published_key())
+    return _calendar(published_key(), _checklists_key())
 
 
 @shared(16)

@@ -25,7 +25,7 @@ from outcomes import settings
 from outcomes.build import pipeline as build
 from outcomes.ops.cli import app
 from outcomes.quality.findings import HARD
-from tests.unit.tiny_site import TinySite
+from tests.unit.tiny_site import SIGNED, TinySite
 
 LOOKUP_HEADER = ["urn", "la_code", "la_code_new", "stat_neighbours_la_code", "local_authority_ons_name",
                  "also_known_as", "rgn22cd", "rgn22nm", "utla23nm", "ons_la_type"]
@@ -83,6 +83,7 @@ title = "Tiny social care providers as at 31 March 2024"
 provider_type = "social_care_provider"
 as_at = 2024-03-31
 published = 2024-07-01T09:30:00
+{SIGNED}
 status = "official"
 reader = "social_care_providers"
 sources = [ {{ path = "csc/{name}", sha256 = "{digest}" }} ]

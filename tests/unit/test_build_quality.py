@@ -22,7 +22,7 @@ from outcomes.build import pipeline as build
 from outcomes.quality.findings import HARD, INFO, WARNING
 from outcomes.store.store import Store
 from outcomes.results.tidy import grade_table, provider_table
-from tests.unit.tiny_site import TinySite
+from tests.unit.tiny_site import SIGNED, TinySite
 
 PROJECT = settings.PROJECT_ROOT
 
@@ -113,6 +113,7 @@ title = "Tiny social care providers as at 31 March {year}"
 provider_type = "social_care_provider"
 as_at = {year}-03-31
 published = {year}-07-01T09:30:00
+{SIGNED}
 status = "official"
 reader = "social_care_providers"
 sources = [ {{ path = "csc/{f.name}", sha256 = "{digest}" }} ]
@@ -303,6 +304,7 @@ title = "Tiny social care providers as at 31 March 2025"
 provider_type = "social_care_provider"
 as_at = 2025-03-31
 published = 2025-07-01T09:30:00
+""" + SIGNED + """
 status = "official"
 reader = "social_care_providers"
 sources = [ { path = "csc/providers_2025.csv", sha256 = "" } ]

@@ -27,7 +27,7 @@ from outcomes.build import pipeline as build
 from outcomes.domain import geography
 from outcomes.quality.findings import HARD, INFO, WARNING
 from outcomes.domain.releases import CatalogueError, load_catalogue
-from tests.unit.tiny_site import TinySite
+from tests.unit.tiny_site import SIGNED, TinySite
 
 PROJECT = settings.PROJECT_ROOT
 RID = "ilacs-2023"
@@ -123,6 +123,7 @@ title = "Tiny LA children's services as at 31 March 2023"
 provider_type = "la_childrens_services"
 as_at = 2023-03-31
 published = 2023-07-01T09:30:00
+{SIGNED}
 status = "management_information"
 reader = "la_childrens_services"
 cutoff_days = 30

@@ -23,6 +23,7 @@ from outcomes.domain.fields import PROVIDER_TYPES
 from outcomes.store.store import Store
 from outcomes.domain.fields import Level
 from outcomes.render import csvfiles
+from tests.unit.tiny_site import SIGNED
 
 PROJECT = settings.PROJECT_ROOT
 
@@ -41,7 +42,8 @@ ROWS = {
 RELEASE_DAY = "2024-07-02"  # the 31 March 2024 release goes public at 09:30 London time (BST) that day
 
 
-def _write_site(root: Path) -> dict[str, str]:
+def _write_site(root: Path, unsigned: tuple[str, ...] = ()) -> dict[str, str]:
+    """The tiny site; each release has its QA checklist signed in the catalogue but those `unsigned`."""
     src = root / "source"
     (src / "d2i_ilacs").mkdir(parents=True)
     (src / "d2i_ilacs" / "Provider_data_lookup.csv").write_text(LOOKUP, encoding="utf-8")
@@ -64,6 +66,7 @@ title = "Tiny providers as at 31 March {year}"
 provider_type = "social_care_provider"
 as_at = {year}-03-31
 published = {published}
+{"" if f"sc-{year}" in unsigned else SIGNED}
 status = "official"
 reader = "social_care_providers"
 sources = [ {{ path = "csc/{f.name}", sha256 = "{hashlib.sha256(f.read_bytes()).hexdigest()}" }} ]
@@ -72,10 +75,10 @@ sources = [ {{ path = "csc/{f.name}", sha256 = "{hashlib.sha256(f.read_bytes()).
     return {"OUTCOMES_SOURCE": str(src), "OUTCOMES_DATA": str(root / "data"), "OUTCOMES_CATALOGUE": str(root / "releases.toml")}
 
 
-def built_site(root: Path) -> dict[str, str]:
+def built_site(root: Path, unsigned: tuple[str, ...] = ()) -> dict[str, str]:
     """The tiny site written into root and both releases built with its settings (set only while
     building); returns the settings for the test to apply."""
-    env = _write_site(root)
+    env = _write_site(root, unsigned)
     with pytest.MonkeyPatch.context() as mp:
         for k, v in env.items():
             mp.setenv(k, v)

@@ -11,6 +11,7 @@ from outcomes.build import pipeline as build
 from outcomes.store.store import Store
 from outcomes.results.tidy import grade_table
 from tests.unit.test_build_quality import LOOKUP_HEADER, LOOKUP_ROWS, sha
+from tests.unit.tiny_site import SIGNED
 
 HEADER = ["URN", "LAESTAB", "School name", "Ofsted phase", "Type of education", "Ofsted region", "Region",
           "Local authority", "Inspection number of latest graded inspection", "Inspection type",
@@ -53,6 +54,7 @@ title = "Schools (West Midlands only)"
 provider_type = "state_funded_school"
 as_at = 2023-08-31
 published = 2023-11-14T09:30:00
+{SIGNED}
 status = "official_partial"
 reader = "schools_official"
 sources = [ {{ path = "wm/west_midlands.csv", sha256 = "{sha(wm)}" }} ]
@@ -63,6 +65,7 @@ title = "Schools"
 provider_type = "state_funded_school"
 as_at = 2023-08-31
 published = 2023-11-14T09:30:00
+{SIGNED}
 status = "official"
 reader = "schools_official"
 supersedes = "schools-2023-08-31-west-midlands"

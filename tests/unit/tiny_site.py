@@ -10,6 +10,9 @@ from pathlib import Path
 from outcomes import settings
 
 REAL_DATA = (settings.PROJECT_ROOT / "data").resolve()
+# A catalogue entry's recorded QA checklist sign-off (outcomes.domain.checklist): a made-up release with
+# it is published at its time; one without waits for its checklist to be signed.
+SIGNED = 'checklist = { signed_by = "Test team", signed = 2024-01-01, note = "A made-up release for the tests" }'
 
 
 class TinySite:
