@@ -24,6 +24,7 @@ import csv
 from pathlib import Path
 
 from tests.unit.test_build_quality import LOOKUP_HEADER, LOOKUP_ROWS, sha
+from tests.unit.tiny_site import SIGNED  # each release has its QA checklist signed
 
 CARD_AREAS = ["Inclusion", "Curriculum and teaching", "Achievement", "Attendance and behaviour",
               "Personal development and wellbeing", "Early years (where applicable)",
@@ -191,6 +192,7 @@ status = "management_information"
 reader = "{reader}"
 cutoff = {as_at}
 definition = "Every provider with its latest inspection as at {as_at}: its report card where it has one."
+{SIGNED}
 sources = [ {{ path = "{path.parent.name}/{path.name}", sha256 = "{sha(path)}" }} ]
 '''
 
