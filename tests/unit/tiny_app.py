@@ -36,11 +36,8 @@ def write_app(folder: Path) -> Path:
 @contextlib.contextmanager
 def running(app: Path, log_dir: Path | None = None, env: dict[str, str] | None = None):
     """`streamlit run app` on a free port, its log in log_dir; yields (url, process); stops it afterwards."""
-    port = serve.free_port()
-    log = (log_dir or app.parent) / f"streamlit-{port}.log"
-    proc = serve.start_streamlit(port, log, app=app, env=env)
+    proc, url = serve.fresh_process(log_dir or app.parent, app=app, env=env)
     try:
-        serve.wait_healthy(f"http://127.0.0.1:{port}", proc=proc, log=log)
-        yield f"http://127.0.0.1:{port}", proc
+        yield url, proc
     finally:
         serve.stop([proc])
