@@ -177,8 +177,13 @@ def _cached_catalogue(path: str, mtime_ns: int, size: int) -> tuple[Release, ...
     return tuple(_parse_catalogue(Path(path)))
 
 
-def _parse_catalogue(path: Path) -> list[Release]:
-    doc, starts = _read_toml(path)
+def catalogue_from_text(text: str, path: Path | None = None) -> list[Release]:
+    """The releases of a catalogue not yet written (amend builds from its re-pinned text first)."""
+    return _parse_catalogue(Path(path or settings.catalogue_path()), text)
+
+
+def _parse_catalogue(path: Path, text: str | None = None) -> list[Release]:
+    doc, starts = _read_toml(path, text)
     out, seen = [], set()
     for i, entry in enumerate(doc.get("release", []), start=1):
         where = f"{path.name}, release {i} ({entry.get('id', 'no id')}) on line {starts[i - 1] if i <= len(starts) else '?'}"
@@ -252,10 +257,10 @@ def _revisions(values, where: str) -> tuple[Revision, ...]:
     return tuple(sorted(out, key=lambda r: r.version))
 
 
-def _read_toml(path: Path) -> tuple[dict, list[int]]:
-    """The parsed catalogue and the line each [[release]] starts on (for messages)."""
+def _read_toml(path: Path, text: str | None = None) -> tuple[dict, list[int]]:
+    """The parsed catalogue (of `text`, else of the file) and the line each [[release]] starts on."""
     try:
-        text = path.read_text(encoding="utf-8")
+        text = path.read_text(encoding="utf-8") if text is None else text
     except FileNotFoundError:
         raise MissingFile("the release catalogue is missing", path, "Restore data/releases.toml from git or set OUTCOMES_CATALOGUE") from None
     except UnicodeDecodeError as e:
