@@ -7,11 +7,14 @@ from pathlib import Path
 from outcomes.ops import serve
 
 APP = '''
+import os
+
 import streamlit as st
 
 def home():
     st.title("Home")
     st.markdown(f"Hello {st.query_params.get('who', 'reader')}")
+    st.caption(f"Served by process {os.getpid()}")
 
 def boom():
     st.title("Boom")
