@@ -261,7 +261,7 @@ def bench(data_dir: Optional[Path] = DataOpt,
 @app.command()
 def soak(waves: int = typer.Option(soaking.WAVES, "--waves", min=1, help="Waves of sessions, one after another"),
          sessions: int = typer.Option(soaking.SESSIONS, "--sessions", min=1, help="Sessions per wave, each a full journey"),
-         warmup: Optional[int] = typer.Option(None, "--warmup", min=0, help="Waves not judged (default: a quarter, at least 2)"),
+         warmup: Optional[int] = typer.Option(None, "--warmup", min=0, help="Waves not judged (default: a quarter, and at least 250 sessions)"),
          data_dir: Optional[Path] = DataOpt) -> None:
     """Drive waves of readers through one fresh process and print its memory after each; exit 1 when
     memory does not level off (1 MB per wave or more after the warm-up) or any run fails."""

@@ -150,7 +150,6 @@ class Serving:
         self.nginx: subprocess.Popen | None = None
         self.down: set[int] = set()  # ports nginx sends nobody to (being restarted)
         self.failures: dict[int, int] = {}  # port -> restarts in a row that did not come up
-        self.restarts = 0
 
     @property
     def url(self) -> str:
@@ -259,7 +258,6 @@ class Serving:
         self.failures.pop(port, None)
         self.down.discard(port)
         self._reload_nginx()
-        self.restarts += 1
         self.echo(f"streamlit process {proc.pid} back on port {port} after {time.perf_counter() - started:.1f} s")
         return proc
 

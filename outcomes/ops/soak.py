@@ -30,10 +30,14 @@ WAVES, SESSIONS = 40, 50
 MAX_GROWTH_MB_PER_WAVE = 1.0
 
 
-def default_warmup(waves: int) -> int:
-    """The first quarter of the waves (at least 2): the caches and Streamlit's store of
-    disconnected sessions fill there."""
-    return max(2, waves // 4)
+WARMUP_SESSIONS = 250  # the caches fill over about this many readers (measured: 5 waves of 50)
+
+
+def default_warmup(waves: int, sessions: int = SESSIONS) -> int:
+    """The first quarter of the waves, and at least WARMUP_SESSIONS readers: the page results of
+    the LAs readers open (two each, of 153) and Streamlit's store of 128 disconnected sessions
+    fill there, and growth then is not a leak."""
+    return max(waves // 4, -(-WARMUP_SESSIONS // sessions), 1)
 
 
 @dataclass
@@ -84,7 +88,7 @@ def soak(url: str, pids: list[int], las: dict[str, str], waves: int = WAVES, ses
          visit: Callable[[dict[str, str], random.Random], list[Step]] = journey) -> SoakResult:
     """Run the waves against the server at `url` whose processes are `pids`; print a line per wave.
     Each session walks `visit` (the site's journey; the tests walk a throwaway app's pages)."""
-    warmup = default_warmup(waves) if warmup is None else warmup
+    warmup = default_warmup(waves, sessions) if warmup is None else warmup
     result = SoakResult([], warmup, rss_mb(pids))
     echo(f"soak: {waves} waves of {sessions} sessions (a journey each), {warmup} of them warm-up; "
          f"memory at the start {result.start_rss_mb:.1f} MB")

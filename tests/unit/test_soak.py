@@ -36,7 +36,7 @@ def test_a_failed_run_fails_the_soak_whatever_memory_does():
 
 def test_too_few_waves_to_judge_is_said_not_passed():
     assert "too few waves" in _result([350, 360, 361], warmup=2).failures()[0]
-    assert soak.default_warmup(40) == 10 and soak.default_warmup(4) == 2
+    assert soak.default_warmup(40, 50) == 10 and soak.default_warmup(10, 50) == 5 and soak.default_warmup(40, 5) == 50
 
 
 def _tiny_visit(las, rng):
