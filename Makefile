@@ -53,8 +53,10 @@ test: setup browser nginx node_modules/axe-core/axe.min.js
 test-fast: setup
 	$(PY) -m pytest -m "not browser"
 
+# The soak stage runs SOAK_WAVES waves of 50 sessions (about 10 s each); SOAK_WAVES=0 leaves it out.
+SOAK_WAVES ?= 40
 bench: data nginx
-	$(PY) -m outcomes bench
+	$(PY) -m outcomes bench --soak-waves $(SOAK_WAVES)
 
 clean:
 	rm -rf data/releases data/lookups data/qa data/serving geo/*.geojson static/releases static/geo .pytest_cache

@@ -65,6 +65,35 @@ class MissingFile(OutcomesError, FileNotFoundError):
         return self.path  # the whole path: the question is where it should have been
 
 
+def size_text(n: int) -> str:
+    """Bytes in the unit a person reads (KB under a megabyte, else MB)."""
+    return f"{n / 1e6:.1f} MB" if n >= 1e6 else f"{max(n, 1000) / 1e3:.0f} KB"
+
+
+class DiskFull(OutcomesError):
+    """A write that did not fit (ENOSPC, or the disk quota): the atomic writer removed its temporary
+    copy, so the file or folder it was replacing is as it was. Not an OSError on purpose: code that
+    shrugs off a missing file must not shrug off a full disk.
+
+    `needed` is exact for a file whose bytes were known; for a folder or a file made by a library
+    it is not known, and the message gives the size of what it replaces as the guide instead."""
+
+    def __init__(self, path: Path | str, free: int, needed: int | None = None, replaces: int = 0):
+        room = f"{size_text(free)} is free there" if free else "nothing is free there"
+        if needed is not None:
+            size = f"it needs {size_text(needed)} and {room}"
+        else:
+            size = room + (" and it needs more" if free else "") + (f"; the copy it replaces takes {size_text(replaces)}" if replaces else "")
+        super().__init__(f"the disk is full: could not write this ({size})", path,
+                         fix="Free space on that disk, or point OUTCOMES_DATA / OUTCOMES_STATIC at a bigger one, then "
+                             "run the command again. What was there before is unchanged")
+        self.needed, self.free, self.replaces = needed, free, replaces
+
+    @property
+    def where(self) -> str:
+        return self.path  # the whole path: which disk is full matters
+
+
 def error_id() -> str:
     """A short id to quote: the log line carrying the traceback has the same id."""
     return secrets.token_hex(4)

@@ -11,12 +11,13 @@
 """
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import duckdb
 
 from outcomes.domain.fields import JUDGEMENT_COLUMNS, PROVIDER_COLUMNS
-from outcomes.settings import release_dir, serving_dir
+from outcomes.settings import release_dir, serving_dir, version_dir
 
 PROVIDERS = "providers.parquet"
 JUDGEMENTS = "judgements.parquet"
@@ -46,11 +47,44 @@ def is_built(data_dir: Path, release_id: str) -> bool:
     return (release_dir(data_dir, release_id) / PROVIDERS).exists()
 
 
-def load_release_tables(con: duckdb.DuckDBPyConnection, data_dir: Path, release_ids: list[str]) -> None:
-    """Tables providers, judgements and history in `con`: every given release's rows, each with its
-    release_id (the folder holding the file), copied into memory."""
+def meta(folder: Path) -> dict:
+    """A built release folder's release.json ({} when there is none or it does not parse)."""
+    try:
+        return json.loads((Path(folder) / RELEASE_JSON).read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+
+
+def build_id(folder: Path) -> str:
+    """The id the build gave a release folder when it wrote it: the serving tables name the one
+    they were computed from, so the store can tell when they no longer match (issue 20)."""
+    return str(meta(folder).get("build_id", ""))
+
+
+def folder_for(data_dir: Path, release_id: str, version: int) -> Path | None:
+    """Where the built files of this version of a release are: data/releases/<id> when it holds
+    that version, else the copy data/versions/<id>/v<N>/ kept by amend; None when neither does.
+
+    A catalogue and a data folder one version apart happen when amend is cut short between
+    building the new version and re-pinning the catalogue: the catalogue still names the old
+    version, and the store reads it from its kept copy until the catalogue says otherwise."""
+    for folder in (release_dir(data_dir, release_id), release_dir(version_dir(data_dir, release_id, version), release_id)):
+        if (folder / PROVIDERS).exists() and int(meta(folder).get("version", version)) == version:
+            return folder
+    return None
+
+
+def built_folders(data_dir: Path, releases) -> dict[str, Path]:
+    """{release id: its folder} of every given release built at the version the catalogue names."""
+    found = {r.id: folder_for(data_dir, r.id, r.version) for r in releases}
+    return {k: v for k, v in found.items() if v is not None}
+
+
+def load_release_tables(con: duckdb.DuckDBPyConnection, folders: dict[str, Path]) -> None:
+    """Tables providers, judgements and history in `con`: the rows of every release in `folders`
+    ({id: its built folder}), each with its release_id (the folder holding the file), copied into memory."""
     for table, (name, columns) in RELEASE_TABLES.items():
-        files = [str(p) for p in (release_dir(data_dir, r) / name for r in release_ids) if p.exists()]
+        files = [str(p) for p in (Path(f) / name for f in folders.values()) if p.exists()]
         if files:
             # The release id is the folder holding the file (anchored at the end of the path, so a
             # data folder that itself sits under some "releases" folder still reads right).

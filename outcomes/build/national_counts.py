@@ -67,6 +67,7 @@ def ofsted_counts(release: Release, source_dir: Path) -> tuple[pd.DataFrame | No
                         path.name)]
 
 
-def load(data_dir: Path, release_id: str) -> pd.DataFrame | None:
-    path = release_dir(data_dir, release_id) / layout.NATIONAL_COUNTS
+def load(folder: Path) -> pd.DataFrame | None:
+    """Ofsted's national counts kept in a built release's folder, or None (the file lists every provider)."""
+    path = Path(folder) / layout.NATIONAL_COUNTS
     return pd.read_parquet(path) if path.exists() else None

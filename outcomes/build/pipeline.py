@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import secrets
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Callable
@@ -136,6 +137,7 @@ def write_release(built: BuiltRelease, data_dir: Path) -> Path:
             built.national_counts.to_parquet(folder / layout.NATIONAL_COUNTS, index=False)
         meta = {"id": r.id, "version": r.version, "provider_type": r.provider_type, "as_at": r.as_at.isoformat(),
                 "built_at": dt.datetime.now(settings.LONDON).isoformat(timespec="seconds"),
+                "build_id": secrets.token_hex(8),  # what the serving tables name (outcomes.build.serving)
                 "sources": [{"path": s.path, "sha256": s.sha256} for s in r.sources],
                 "crosscheck": {"reader": r.crosscheck.reader, "path": r.crosscheck.path, "sha256": r.crosscheck.sha256}
                 if r.crosscheck else None,
@@ -163,14 +165,17 @@ def _check_readers(releases: list[Release]) -> None:
 
 
 def build_all(source_dir: Path | None = None, data_dir: Path | None = None, only: list[str] | None = None,
-              write: bool = True, progress: Callable | None = None) -> list[BuiltRelease]:
-    """Build every catalogued release (or `only` these ids); write those that pass."""
+              write: bool = True, progress: Callable | None = None,
+              catalogue: list[Release] | None = None) -> list[BuiltRelease]:
+    """Build every catalogued release (or `only` these ids); write those that pass. `catalogue`:
+    the entries to build from instead of data/releases.toml (amend builds a new version before
+    it re-pins the catalogue)."""
     source_dir = Path(source_dir or settings.source_dir())
     data_dir = Path(data_dir or settings.data_dir())
     if not source_dir.exists():
         raise MissingFile("the source folder does not exist", source_dir, "Pass --source DIR or set OUTCOMES_SOURCE")
     register = geography.load_register(source_dir)
-    catalogue = load_catalogue()
+    catalogue = catalogue if catalogue is not None else load_catalogue()
     todo = [r for r in catalogue if not only or r.id in only]
     unknown = set(only or []) - {r.id for r in catalogue}
     if unknown:

@@ -7,7 +7,10 @@ release (published or still under embargo: the store filters by publication time
   with each LA's rank among the LAs whose share may be shown;
 - judgement_counts.parquet: sub-judgement counts per release and subtype (England);
 - change_counts.parquet: what changed since the previous release, by LA and subtype (outcomes.build.changes).
-Written atomically (outcomes.atomic), so a running site never reads half a file.
+Written atomically (outcomes.atomic), so a running site never reads half a file. Each row carries
+the `build_id` of the release folder it was computed from: a build cut short between writing a
+release and these tables leaves rows that no longer match their folder, and the store then makes
+that release's rows itself (`release_rows`), so a release always reads as one build (issue 20).
 """
 from __future__ import annotations
 
@@ -22,7 +25,7 @@ from outcomes.domain import disclosure, ees
 from outcomes.domain.fields import AREA_LEVELS, GEOGRAPHY_COLUMNS, Counts, Level
 from outcomes.domain.frameworks import BAD_GRADES, GOOD_OR_BETTER, GRADED
 from outcomes.domain.geography import ENGLAND
-from outcomes.domain.releases import Release, load_catalogue
+from outcomes.domain.releases import Release, load_catalogue, previous_of
 
 ALL = ""  # subtype key of the all-subtypes rows (NULL would not match an equality filter)
 # Grades in the denominator of a share besides the four-point ones: area SEND's 2023 scale.
@@ -54,14 +57,16 @@ QUERIES = {
 
 class BuiltData:
     """Every built release under a data folder, embargoed or superseded, in an in-memory DuckDB
-    database: what the serving tables are computed from (one thread, at build time)."""
+    database: what the serving tables are computed from (one thread, at build time). `folders`
+    ({id: built folder}) names the releases and where each is instead (the store's repairs)."""
 
-    def __init__(self, data_dir: Path, catalogue: list[Release] | None = None):
+    def __init__(self, data_dir: Path, catalogue: list[Release] | None = None, folders: dict[str, Path] | None = None):
         cat = catalogue if catalogue is not None else load_catalogue()
-        self.releases = sorted((r for r in cat if layout.is_built(data_dir, r.id)), key=lambda r: (r.provider_type, r.as_at))
+        self.folders = folders if folders is not None else layout.built_folders(data_dir, cat)
+        self.releases = sorted((r for r in cat if r.id in self.folders), key=lambda r: (r.provider_type, r.as_at))
         self.data_dir = Path(data_dir)
         self._con = duckdb.connect()
-        layout.load_release_tables(self._con, data_dir, [r.id for r in self.releases])
+        layout.load_release_tables(self._con, {r.id: self.folders[r.id] for r in self.releases})
 
     def query(self, name: str, **params) -> pd.DataFrame:
         sql = QUERIES[name]
@@ -166,7 +171,7 @@ def grade_rows(data: BuiltData, release: Release) -> pd.DataFrame:
     """Every level x subtype table of one release, masked and ranked, stacked long."""
     counts = data.query("grade_counts_by_subtype", release_id=release.id)
     places = data.query("places_by_subtype", release_id=release.id)
-    national = national_counts.load(data.data_dir, release.id)
+    national = national_counts.load(data.folders[release.id])
     subtypes = [None] + sorted(s for s in counts["provider_subtype"].dropna().unique())
     frames = []
     for subtype in subtypes:
@@ -191,24 +196,37 @@ def _judgement_counts(data: BuiltData, release: Release) -> pd.DataFrame | None:
     return jc.assign(release_id=release.id, subtype_key=jc["provider_subtype"].fillna(ALL))
 
 
+def release_rows(data: BuiltData, release: Release) -> dict[str, pd.DataFrame]:
+    """One release's rows of each serving table ({file name: rows}), stamped with its folder's build id."""
+    stamp = layout.build_id(data.folders[release.id])
+    rows = {layout.GRADES: grade_rows(data, release), layout.JUDGEMENT_COUNTS: _judgement_counts(data, release),
+            layout.CHANGE_COUNTS: changes.release_counts(data, release, data.releases)}
+    return {name: frame.assign(build_id=stamp) for name, frame in rows.items() if frame is not None and not frame.empty}
+
+
+def rows_of(data_dir: Path, catalogue: list[Release], release: Release, folder: Path) -> dict[str, pd.DataFrame]:
+    """One release's serving rows made from `folder` (the store's repair, when the tables on disk
+    were made from another build of it), its changes counted against the previous release as the
+    build counts them."""
+    built = layout.built_folders(data_dir, catalogue) | {release.id: Path(folder)}
+    previous = previous_of(release, [r for r in catalogue if r.id in built])
+    wanted = [release.id] + ([previous.id] if previous else [])
+    return release_rows(BuiltData(data_dir, catalogue, {i: built[i] for i in wanted}), release)
+
+
 def build(data_dir: Path, progress=None, catalogue: list[Release] | None = None) -> Path:
     """Write the serving tables for every built release under data_dir."""
     data = BuiltData(Path(data_dir), catalogue)
-    releases = data.releases
-    grades, judgements = [], []
-    for release in (progress(releases) if progress else releases):
-        grades.append(grade_rows(data, release))
-        jc = _judgement_counts(data, release)
-        if jc is not None:
-            judgements.append(jc)
+    tables: dict[str, list[pd.DataFrame]] = {layout.GRADES: [], layout.JUDGEMENT_COUNTS: [],
+                                             layout.CHANGE_COUNTS: [changes.empty_counts().assign(build_id="")]}
+    for release in (progress(data.releases) if progress else data.releases):
+        for name, rows in release_rows(data, release).items():
+            tables[name].append(rows)
     folder = settings.serving_dir(data_dir)
-    grades = [g for g in grades if not g.empty]
-    atomic.write_parquet(pd.concat(grades, ignore_index=True) if grades else _empty(GRADE_KEYS + ["providers"]),
-                         folder / layout.GRADES)
-    atomic.write_parquet(pd.concat(judgements, ignore_index=True) if judgements else _empty(JUDGEMENT_KEYS),
-                         folder / layout.JUDGEMENT_COUNTS)
-    counts = [changes.release_counts(data, r, data.releases) for r in data.releases]
-    atomic.write_parquet(pd.concat([changes.empty_counts()] + counts, ignore_index=True), folder / layout.CHANGE_COUNTS)
+    empty = {layout.GRADES: GRADE_KEYS + ["providers"], layout.JUDGEMENT_COUNTS: JUDGEMENT_KEYS}
+    for name, frames in tables.items():
+        frame = pd.concat(frames, ignore_index=True) if frames else _empty(empty[name] + ["build_id"])
+        atomic.write_parquet(frame, folder / name)
     return folder
 
 

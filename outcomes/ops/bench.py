@@ -19,6 +19,7 @@ from tqdm import tqdm
 from outcomes import settings
 from outcomes.build.pipeline import build_all
 from outcomes.ops import querylog, serve
+from outcomes.ops import soak as soaking
 from outcomes.ops.loadbench import PATHS, current_las, percentile, run_load, run_steps, step
 from outcomes.ops.session import Step
 from outcomes.results.tidy import grade_table
@@ -41,9 +42,24 @@ def _rss_mb() -> float:
     return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
 
 
-def run(echo: Callable[[str], None]) -> None:
+def run(echo: Callable[[str], None], soak_waves: int = soaking.WAVES) -> None:
     in_process(echo)
     run_load_bench(echo)
+    if soak_waves:
+        soak_stage(echo, soak_waves)
+
+
+def soak_stage(echo: Callable[[str], None], waves: int) -> None:
+    """The soak (outcomes/ops/soak.py): memory of one process wave by wave, and whether it levelled off."""
+    echo("")
+    echo(f"Soak: {waves} waves of {soaking.SESSIONS} sessions against one fresh process...")
+    result = soaking.run(echo, waves=waves)
+    slope = result.growth_mb_per_wave()
+    problems = result.failures()
+    echo(f"{'soak: memory growth per wave after warm-up':58} {'n/a' if slope is None else f'{slope:+.2f} MB':>26}  "
+         f"{'< 1 MB':>14}  {'ok' if not problems else '<-- missed'}")
+    for p in problems:
+        echo(f"  {p}")
 
 
 def in_process(echo: Callable[[str], None]) -> None:
@@ -160,17 +176,9 @@ def _floor(figures: dict) -> tuple[float | None, float | None]:
 
 
 def _fresh_server(tmp: Path, query_log: Path | None = None):
-
-    port = serve.free_port()
-    log = tmp / f"streamlit-{port}.log"
+    """A fresh process of the site, its queries logged when `query_log` is given."""
     env = {"OUTCOMES_QUERY_LOG": str(query_log)} if query_log else {}
-    proc = serve.start_streamlit(port, log, env=env, python_args=["-m", "outcomes.ops.querylog"] if query_log else None)
-    try:
-        serve.wait_healthy(f"http://127.0.0.1:{port}", proc=proc, log=log)
-    except BaseException:
-        serve.stop([proc])
-        raise
-    return proc, f"http://127.0.0.1:{port}"
+    return serve.fresh_process(tmp, env=env, python_args=["-m", "outcomes.ops.querylog"] if query_log else None)
 
 
 def _bar(desc: str):

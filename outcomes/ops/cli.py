@@ -1,4 +1,4 @@
-"""`python -m outcomes ...`: build, check, intake, checklist, amend, export, releases, publish, prebuild, warm, bench."""
+"""`python -m outcomes ...`: build, check, intake, checklist, amend, export, releases, publish, prebuild, warm, bench, soak."""
 from __future__ import annotations
 
 import datetime as dt
@@ -21,7 +21,7 @@ from outcomes.domain.releases import load_catalogue
 from outcomes.domain.wording import when
 from outcomes.errors import USAGE_EXIT, OutcomesError, UsageError
 from outcomes.ops import bench as benchmarks
-from outcomes.ops import loadbench, serve
+from outcomes.ops import loadbench, serve, soak as soaking
 from outcomes.publish import amend as amending
 from outcomes.publish import files as publishing
 from outcomes.publish import intake as intaking
@@ -324,13 +324,32 @@ def warm(url: str = typer.Option("http://127.0.0.1:8501", "--url", help="The Str
 
 @app.command()
 def bench(data_dir: Optional[Path] = DataOpt,
-          quick: bool = typer.Option(False, "--quick", help="Under a minute: page runs and a short load; last line is JSON")) -> None:
-    """Print speed and memory figures: build, store, queries, pages, and the site under load."""
+          quick: bool = typer.Option(False, "--quick", help="Under a minute: page runs and a short load; last line is JSON"),
+          soak_waves: int = typer.Option(soaking.WAVES, "--soak-waves", min=0,
+                                         help="Waves of the soak stage (0 leaves it out; python -m outcomes soak runs it alone)")) -> None:
+    """Print speed and memory figures: build, store, queries, pages, the site under load, and a soak."""
     _apply(None, data_dir)
     if quick:
         benchmarks.quick(typer.echo)
     else:
-        benchmarks.run(typer.echo)
+        benchmarks.run(typer.echo, soak_waves)
+
+
+@app.command()
+def soak(waves: int = typer.Option(soaking.WAVES, "--waves", min=1, help="Waves of sessions, one after another"),
+         sessions: int = typer.Option(soaking.SESSIONS, "--sessions", min=1, help="Sessions per wave, each a full journey"),
+         warmup: Optional[int] = typer.Option(None, "--warmup", min=0, help="Waves not judged (default: a quarter, and at least 250 sessions)"),
+         data_dir: Optional[Path] = DataOpt) -> None:
+    """Drive waves of readers through one fresh process and print its memory after each; exit 1 when
+    memory does not level off (1 MB per wave or more after the warm-up) or any run fails."""
+    _apply(None, data_dir)
+    result = soaking.run(typer.echo, waves, sessions, warmup)
+    problems = result.failures()
+    for p in problems:
+        typer.echo(f"soak failed: {p}", err=True)
+    if problems:
+        raise typer.Exit(1)
+    typer.echo("soak passed: memory levelled off and every run ran")
 
 
 if __name__ == "__main__":

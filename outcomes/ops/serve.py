@@ -4,7 +4,10 @@
 
 Starts the processes, waits until each answers /_stcore/health, writes the nginx config from
 deploy/nginx.conf.template into a run folder and runs Debian's nginx as the current user (no root
-paths), then waits; Ctrl-C (or SIGTERM) stops them all. `Serving` does the same for the benchmark
+paths), then supervises them until Ctrl-C (or SIGTERM) stops them all. A process that exits (an
+out-of-memory kill at 09:31) is taken out of nginx's pool, started again on its port, warmed up and
+put back; meanwhile nginx sends its readers to the others (max_fails, proxy_next_upstream in the
+template). nginx itself is started again if it exits. `Serving` does the same for the benchmark
 and the tests. Needs no Streamlit import: it starts Streamlit as child processes.
 """
 from __future__ import annotations
@@ -75,6 +78,20 @@ def start_streamlit(port: int, log: Path, app: Path | None = None, env: dict[str
                             preexec_fn=_die_with_parent)
 
 
+def fresh_process(folder: Path, app: Path | None = None, env: dict[str, str] | None = None,
+                  python_args: list[str] | None = None) -> tuple[subprocess.Popen, str]:
+    """One process of the site on a free port, healthy, its log in `folder`: (process, its URL)."""
+    port = free_port()
+    log = Path(folder) / f"streamlit-{port}.log"
+    proc = start_streamlit(port, log, app, env, python_args)
+    try:
+        wait_healthy(f"http://127.0.0.1:{port}", proc=proc, log=log)
+    except BaseException:
+        stop([proc])
+        raise
+    return proc, f"http://127.0.0.1:{port}"
+
+
 def stop(procs: list[subprocess.Popen], timeout: float = 10.0) -> None:
     """Terminate each process we started, then kill what did not stop in time."""
     for p in procs:
@@ -93,11 +110,19 @@ def find_nginx(explicit: str | None = None) -> str | None:
     return explicit or shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.access(p, os.X_OK)), None)
 
 
-def nginx_config(run_dir: Path, listen: int, backends: list[int], template: Path = TEMPLATE) -> str:
-    """The template with the run folder, the listening port and one `server` line per process."""
+# One failed connection takes a process out for 5 s (nginx then tries it again with one request,
+# passed on to another process if it fails): a process that died costs no reader a failed request.
+UPSTREAM_PARAMS = "max_fails=1 fail_timeout=5s"
+RESTART_BACKOFF_S = (1, 2, 5, 10, 30)  # between attempts when a restarted process will not come up
+
+
+def nginx_config(run_dir: Path, listen: int, backends: list[int], template: Path = TEMPLATE,
+                 down: frozenset[int] = frozenset()) -> str:
+    """The template with the run folder, the listening port and one `server` line per process;
+    those in `down` (being restarted) get no reader, and every other keeps its share of the hash."""
     # As root, nginx's workers would otherwise drop to "nobody" and could not write the run folder.
     user = "user root root;" if os.geteuid() == 0 else ""
-    servers = "\n".join(f"        server 127.0.0.1:{p} max_fails=0;" for p in backends)
+    servers = "\n".join(f"        server 127.0.0.1:{p} {UPSTREAM_PARAMS}{' down' if p in down else ''};" for p in backends)
     text = template.read_text()
     for key, value in {"USER": user, "RUN_DIR": str(run_dir), "LISTEN": str(listen), "SERVERS": servers}.items():
         text = text.replace(f"@@{key}@@", value)
@@ -105,7 +130,8 @@ def nginx_config(run_dir: Path, listen: int, backends: list[int], template: Path
 
 
 class Serving:
-    """N Streamlit processes behind nginx, for as long as the `with` block lasts."""
+    """N Streamlit processes behind nginx, for as long as the `with` block lasts; `supervise()`
+    restarts any that exits."""
 
     def __init__(self, processes: int = 4, port: int = 8501, base_port: int = 8601, app: Path | None = None,
                  run_dir: Path | None = None, nginx: str | None = None, env: dict[str, str] | None = None,
@@ -116,9 +142,14 @@ class Serving:
         self._ports = ports
         self.run_dir = Path(run_dir or tempfile.mkdtemp(prefix="outcomes-serve-"))
         self.nginx_bin = find_nginx(nginx)
-        self.env, self.python_args, self.echo = env or {}, python_args, echo
+        # One cookie secret for every process (and every restart of one), so a reader moved to
+        # another process (one died) still passes Streamlit's XSRF check.
+        self.env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(16), **(env or {})}
+        self.python_args, self.echo = python_args, echo
         self.backends: list[subprocess.Popen] = []
         self.nginx: subprocess.Popen | None = None
+        self.down: set[int] = set()  # ports nginx sends nobody to (being restarted)
+        self.failures: dict[int, int] = {}  # port -> restarts in a row that did not come up
 
     @property
     def url(self) -> str:
@@ -132,6 +163,9 @@ class Serving:
     def ports(self) -> list[int]:
         return self._ports or [self.base_port + i for i in range(self.n)]
 
+    def _log(self, port: int) -> Path:
+        return self.run_dir / f"streamlit-{port}.log"
+
     def __enter__(self) -> "Serving":
         if not self.nginx_bin:
             raise RuntimeError(NGINX_HELP)
@@ -139,26 +173,15 @@ class Serving:
             raise RuntimeError(f"nginx template missing: {TEMPLATE}")
         for sub in ("body", "proxy", "fastcgi", "uwsgi", "scgi"):
             (self.run_dir / "tmp" / sub).mkdir(parents=True, exist_ok=True)
-        # One cookie secret for every process, so a reader moved to another process (one died) still
-        # passes Streamlit's XSRF check.
-        env = {"STREAMLIT_SERVER_COOKIE_SECRET": secrets.token_hex(16), **self.env}
         try:
             for port in self.ports:
-                log = self.run_dir / f"streamlit-{port}.log"
-                self.backends.append(start_streamlit(port, log, self.app, env, self.python_args))
+                self.backends.append(start_streamlit(port, self._log(port), self.app, self.env, self.python_args))
             for port, proc in zip(self.ports, self.backends):
-                wait_healthy(f"http://127.0.0.1:{port}", proc=proc, log=self.run_dir / f"streamlit-{port}.log")
+                wait_healthy(f"http://127.0.0.1:{port}", proc=proc, log=self._log(port))
                 self.echo(f"streamlit process {proc.pid} healthy on port {port}")
             if self.warm:
-                self._warm_up()
-            conf = self.run_dir / "nginx.conf"
-            conf.write_text(nginx_config(self.run_dir, self.port, self.ports))
-            log = self.run_dir / "nginx.out"
-            self.nginx = subprocess.Popen([self.nginx_bin, "-p", str(self.run_dir), "-c", str(conf),
-                                           "-e", str(self.run_dir / "error.log")],
-                                          stdout=open(log, "ab"), stderr=subprocess.STDOUT, start_new_session=True,
-                                          preexec_fn=_die_with_parent)
-            wait_healthy(self.url, timeout=20, proc=self.nginx, log=self.run_dir / "error.log")
+                self._warm_up(self.ports)
+            self._start_nginx()
         except BaseException:
             self.__exit__()
             raise
@@ -166,7 +189,27 @@ class Serving:
                   f"config and logs in {self.run_dir}")
         return self
 
-    def _warm_up(self) -> None:
+    def _write_config(self) -> Path:
+        conf = self.run_dir / "nginx.conf"
+        conf.write_text(nginx_config(self.run_dir, self.port, self.ports, down=frozenset(self.down)))
+        return conf
+
+    def _start_nginx(self) -> None:
+        conf = self._write_config()
+        self.nginx = subprocess.Popen([self.nginx_bin, "-p", str(self.run_dir), "-c", str(conf),
+                                       "-e", str(self.run_dir / "error.log")],
+                                      stdout=open(self.run_dir / "nginx.out", "ab"), stderr=subprocess.STDOUT,
+                                      start_new_session=True, preexec_fn=_die_with_parent)
+        wait_healthy(self.url, timeout=20, proc=self.nginx, log=self.run_dir / "error.log")
+
+    def _reload_nginx(self) -> None:
+        """Rewrite the config (the processes marked down) and have nginx read it: readers' open
+        websockets stay where they are, new requests follow the new config."""
+        self._write_config()
+        if self.nginx is not None and self.nginx.poll() is None:
+            self.nginx.send_signal(signal.SIGHUP)
+
+    def _warm_up(self, ports: list[int]) -> None:
         """One reader's journey on each process, before nginx sends it anyone: the imports, the
         store and the first cached results are then ready, and no real reader pays for them."""
         from outcomes.ops import loadbench  # the load client (websockets, Streamlit's protobufs), only to warm up
@@ -177,8 +220,46 @@ class Serving:
         except (OSError, ValueError, KeyError):
             self.echo("no built data to warm up with (make data builds it): readers will wait for the first runs")
             return
-        loadbench.warm_up([f"http://127.0.0.1:{p}" for p in self.ports], las)
-        self.echo(f"warmed up {self.n} processes in {time.perf_counter() - started:.1f} s")
+        loadbench.warm_up([f"http://127.0.0.1:{p}" for p in ports], las)
+        self.echo(f"warmed up {len(ports)} processes in {time.perf_counter() - started:.1f} s")
+
+    def supervise(self) -> None:
+        """One look at every process: start nginx again if it exited, and restart each Streamlit
+        process that exited (call it every second or so; make serve does)."""
+        if self.nginx is not None and self.nginx.poll() is not None:
+            self.echo(f"nginx (pid {self.nginx.pid}) exited with code {self.nginx.returncode}; starting it again")
+            self._start_nginx()
+        for i, proc in enumerate(self.backends):
+            if proc.poll() is not None:
+                self.backends[i] = self._restart(self.ports[i], proc)
+
+    def _restart(self, port: int, dead: subprocess.Popen) -> subprocess.Popen:
+        """Take the process on `port` out of nginx's pool, start it again, warm it up, put it back.
+        One that will not come up is tried again later (backing off); the others serve meanwhile."""
+        started = time.perf_counter()
+        if port not in self.down:
+            self.echo(f"streamlit process {dead.pid} on port {port} exited with code {dead.returncode}; "
+                      "restarting it (nginx sends its readers to the others)")
+            self.down.add(port)
+            self._reload_nginx()
+        proc = start_streamlit(port, self._log(port), self.app, self.env, self.python_args)
+        try:
+            wait_healthy(f"http://127.0.0.1:{port}", proc=proc, log=self._log(port))
+            if self.warm:
+                self._warm_up([port])
+        except RuntimeError as e:
+            stop([proc])
+            tries = self.failures[port] = self.failures.get(port, 0) + 1
+            wait = RESTART_BACKOFF_S[min(tries, len(RESTART_BACKOFF_S)) - 1]
+            self.echo(f"error: the process on port {port} did not come up ({str(e).splitlines()[0]}); "
+                      f"trying again in {wait} s. Log: {self._log(port)}")
+            time.sleep(wait)
+            return proc  # exited: the next look tries again
+        self.failures.pop(port, None)
+        self.down.discard(port)
+        self._reload_nginx()
+        self.echo(f"streamlit process {proc.pid} back on port {port} after {time.perf_counter() - started:.1f} s")
+        return proc
 
     def __exit__(self, *exc) -> None:
         stop(([self.nginx] if self.nginx else []) + self.backends)
@@ -203,12 +284,9 @@ def main(argv: list[str] | None = None) -> int:
         with Serving(args.processes, args.port, args.base_port, app=args.app, run_dir=args.run_dir,
                      nginx=args.nginx, echo=lambda m: print(m, flush=True)) as serving:
             print("Ctrl-C stops nginx and every process.", flush=True)
-            while all(p.poll() is None for p in serving.backends + [serving.nginx]):
-                time.sleep(1)
-            dead = [p for p in serving.backends + [serving.nginx] if p.poll() is not None]
-            print(f"error: {dead[0].args[0]} (pid {dead[0].pid}) exited with code {dead[0].returncode}; "
-                  f"stopping the rest. Logs: {serving.run_dir}", file=sys.stderr)
-            return 1
+            while True:
+                serving.supervise()
+                time.sleep(0.5)
     except KeyboardInterrupt:
         print("stopped", file=sys.stderr)
         return 0

@@ -6,7 +6,13 @@ release as it was (settings.version_dir: a small data folder of its own, so `?id
 still reads it), re-pins the files' sha256 in the catalogue (through its one writer, outcomes.domain.catalogue), adds one to `version`, appends
 {version, date, reason} to `revisions` (tomlkit keeps the catalogue's comments and layout), and
 builds the new version in place: the store, the serving tables and the zips read the latest at
-the usual path. A build that fails its checks puts the catalogue and the data back as they were.
+the usual path. A build that fails its checks leaves the catalogue and the data as they were.
+
+In that order, so that a crash or a full disk at any point leaves the old version readable (issue
+20): the old version is kept first; the new one is built in place from the re-pinned entry held
+in memory; the catalogue is rewritten last, in one atomic step. Until then the catalogue still
+names the old version, and the store reads it from its kept copy (outcomes.build.layout.folder_for).
+Running amend again finishes what a crash cut short.
 """
 from __future__ import annotations
 
@@ -20,7 +26,7 @@ import tomlkit
 from outcomes import atomic, settings
 from outcomes.build import layout, pipeline, serving
 from outcomes.domain import catalogue
-from outcomes.domain.releases import Release, load_catalogue, sha256_of
+from outcomes.domain.releases import Release, load_catalogue, parse_text, sha256_of
 from outcomes.errors import UsageError
 from outcomes.quality.findings import blocking
 
@@ -30,6 +36,9 @@ log = logging.getLogger("outcomes.publish.amend")
 def keep_version(release: Release, data_dir: Path) -> Path | None:
     """Copy the built release (and the lookups it needs) to its version folder, with its own
     serving tables. None when the release was never built (nothing to keep)."""
+    target = settings.version_dir(data_dir, release.id, release.version)
+    if layout.folder_for(data_dir, release.id, release.version) == settings.release_dir(target, release.id):
+        return target  # kept already, and the folder in place holds a later build (an amend cut short)
     if not layout.is_built(data_dir, release.id):
         return None
 
@@ -37,7 +46,8 @@ def keep_version(release: Release, data_dir: Path) -> Path | None:
         shutil.copytree(settings.release_dir(data_dir, release.id), settings.release_dir(tmp, release.id))
         if (Path(data_dir) / "lookups").exists():
             shutil.copytree(Path(data_dir) / "lookups", tmp / "lookups")
-    target = atomic.replace_folder(settings.version_dir(data_dir, release.id, release.version), fill)
+    copied = [settings.release_dir(data_dir, release.id), Path(data_dir) / "lookups"]
+    atomic.replace_folder(target, fill, needed=sum(atomic.size_of(p) for p in copied))
     serving.build(target)  # its release.json says which files it was built from (the release page reads it)
     return target
 
@@ -80,17 +90,25 @@ def amend(release_id: str, reason: str, source_dir: Path | None = None, data_dir
         hashes[s.path] = sha256_of(p)
     if all(hashes[s.path] == s.sha256 for s in release.sources):
         raise UsageError(f"the files of {release_id} are unchanged (same sha256): there is nothing to amend",
-                         fix="Put Ofsted's revised file in the source folder, at the path the catalogue names")
+                         fix="Put Ofsted's revised file in the source folder, at the path the catalogue names. "
+                             f"(An amend cut short after it re-pinned the catalogue, at version {release.version}, "
+                             "has one step left: python -m outcomes prebuild)")
     old_text = path.read_text(encoding="utf-8")
+    kept_before = settings.version_dir(data_dir, release.id, release.version).exists()
     kept = keep_version(release, data_dir)
-    version = catalogue.edit(lambda doc: repin(doc, release_id, hashes, reason.strip(), today or settings.now().date()), path)
-    results = pipeline.build_all(source_dir, data_dir, only=[release_id], progress=progress)
+    doc = tomlkit.parse(old_text)
+    version = repin(doc, release_id, hashes, reason.strip(), today or settings.now().date())
+    new_text = tomlkit.dumps(doc)
+    # Built from the re-pinned entry before the catalogue says so: a build that fails, or is
+    # killed, leaves the catalogue, and so the published version, as it was.
+    results = pipeline.build_all(source_dir, data_dir, only=[release_id], progress=progress,
+                                 catalogue=parse_text(new_text, path))
     if not all(r.ok for r in results):
-        catalogue.write(old_text, path)  # the old version stays the published one
-        if kept is not None:
-            shutil.rmtree(kept, ignore_errors=True)
+        if kept is not None and not kept_before:
+            atomic.remove_folder(kept)  # nothing was written: the old version stays in place
         problems = [f.line() for r in results for f in blocking(r.findings)][:10]
         raise UsageError(f"version {version} of {release_id} failed its checks; nothing changed:\n  " + "\n  ".join(problems))
+    catalogue.write(new_text, path)  # the commit: from here the site shows the new version
     log.info("amended %s to version %d (%s); version %d kept at %s", release_id, version, reason, release.version, kept)
     return next(r for r in load_catalogue(path) if r.id == release_id)
 

@@ -20,10 +20,12 @@ import fcntl
 import hashlib
 import json
 import logging
+import os
 import shutil
 from pathlib import Path
 
 from outcomes import atomic, settings
+from outcomes.build import layout
 from outcomes.domain.releases import Release, load_catalogue
 from outcomes.render import bundles
 from outcomes.settings import release_dir, static_dir
@@ -57,7 +59,7 @@ def _source_stamp(data_dir: Path, release: Release) -> str:
     every built file then cost a second of CPU in each. A build writes new files, so a rebuilt
     release still gets new files."""
     h = hashlib.sha256(f"layout {LAYOUT} version {release.version}".encode())
-    folder = release_dir(data_dir, release.id)
+    folder = layout.folder_for(data_dir, release.id, release.version) or release_dir(data_dir, release.id)
     for f in sorted(folder.glob("*")):
         if f.is_file():
             info = f.stat()
@@ -92,15 +94,16 @@ def publish_files(now: dt.datetime | None = None, data_dir: Path | None = None, 
     data_dir = Path(data_dir or settings.data_dir())
     root = Path(static or static_dir()) / "releases"
     root.mkdir(parents=True, exist_ok=True)
-    with _locked(root):
+    with _locked(root.parent):
         return _publish(now, data_dir, root, catalogue, progress)
 
 
 @contextlib.contextmanager
-def _locked(root: Path):
+def _locked(folder: Path):
     """One publisher at a time across processes: at 09:30 every server process sees the new
-    release at once; the first writes its files, the others then find them done."""
-    with open(root / ".publish.lock", "a") as lock:
+    release at once; the first writes its files, the others then find them done. (The lock sits
+    beside releases/, which is swapped as a whole.)"""
+    with open(folder / ".publish.lock", "a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         try:
             yield
@@ -108,9 +111,26 @@ def _locked(root: Path):
             fcntl.flock(lock, fcntl.LOCK_UN)
 
 
+def _entry(release: Release, stamp: str, files: dict[str, bytes]) -> dict:
+    """A release version's line in the index: its files with their sizes and sha256."""
+    return {"id": release.id, "title": release.title, "version": release.version,
+            "provider_type": release.provider_type, "as_at": release.as_at.isoformat(),
+            "published": release.published.isoformat(), "status": release.status_label,
+            "url": f"{URL_PREFIX}/{folder_of(release)}/", "source": stamp,
+            "files": [{"name": n, "url": f"{URL_PREFIX}/{folder_of(release)}/{n}", "bytes": len(c),
+                       "sha256": hashlib.sha256(c).hexdigest()} for n, c in files.items()]}
+
+
 def _publish(now, data_dir: Path, root: Path, catalogue, progress) -> Path:
+    """Work out what changed, then swap in a whole new releases/ folder, or nothing.
+
+    The index and every version folder change together, in one rename: an analyst who reads
+    index.json then fetches a file finds the file the index describes, and a crash or a full
+    disk half-way leaves the published files exactly as they were. Unchanged files are carried
+    into the new folder as hard links (no copying), so the swap costs only what changed."""
     now = now or settings.now()
     catalogue = catalogue if catalogue is not None else load_catalogue()
+    atomic.sweep(root.parent)  # what a publisher killed half-way left (a whole old or new releases/ folder)
     # The store (a second or so to open) only when some release needs its files written: every
     # server process runs this check when the published set changes.
     opened: list[Store] = []
@@ -120,7 +140,7 @@ def _publish(now, data_dir: Path, root: Path, catalogue, progress) -> Path:
             opened.append(Store(data_dir, now, catalogue))
         return opened[0]
     previous = {e["id"]: e for e in _read_index(root).get("releases", [])}
-    entries = []
+    entries, fresh = [], {}
     for release in readable_releases(data_dir, catalogue, now):
         stamp = _source_stamp(data_dir, release)
         folder = root / folder_of(release)
@@ -130,33 +150,44 @@ def _publish(now, data_dir: Path, root: Path, catalogue, progress) -> Path:
             entries.append(old)
             continue
         progress(f"publishing {release.id} v{release.version}")
-        files = published_files(store(), release)
-        for name, content in files.items():
-            atomic.write_bytes(folder / name, content)
-        entries.append({
-            "id": release.id, "title": release.title, "version": release.version,
-            "provider_type": release.provider_type, "as_at": release.as_at.isoformat(),
-            "published": release.published.isoformat(), "status": release.status_label,
-            "url": f"{URL_PREFIX}/{folder_of(release)}/", "source": stamp,
-            "files": [{"name": n, "url": f"{URL_PREFIX}/{folder_of(release)}/{n}", "bytes": len(c),
-                       "sha256": hashlib.sha256(c).hexdigest()} for n, c in files.items()],
-        })
-    _remove_unpublished(root, {e["id"]: e["version"] for e in entries})
+        fresh[folder_of(release)] = files = published_files(store(), release)
+        entries.append(_entry(release, stamp, files))
     index = {"about": "Ofsted inspection outcomes: every published release and its files. Each file's url is "
                       "relative to the site; fetch it with curl.",
              "releases": entries}
-    atomic.write_bytes(root / INDEX, (json.dumps(index, indent=1, ensure_ascii=False) + "\n").encode("utf-8"))
+    index_bytes = (json.dumps(index, indent=1, ensure_ascii=False) + "\n").encode("utf-8")
+    live = {e["id"] for e in entries}
+    kept = [p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name in live]
+    if not fresh and len(kept) == sum(1 for p in root.iterdir() if p.is_dir() and not p.name.startswith(".")) and \
+            (root / INDEX).exists() and (root / INDEX).read_bytes() == index_bytes:
+        return root / INDEX  # nothing changed: the folder stays as it is
+
+    def fill(tmp: Path) -> None:
+        os.chmod(tmp, 0o755)  # served by Streamlit: readable by every process
+        _link_versions(kept, tmp, skip=set(fresh))
+        for rel, files in fresh.items():
+            (tmp / rel).mkdir(parents=True, exist_ok=True)
+            for name, content in files.items():
+                (tmp / rel / name).write_bytes(content)
+        (tmp / INDEX).write_bytes(index_bytes)
+    atomic.replace_folder(root, fill)
     return root / INDEX
 
 
-def _remove_unpublished(root: Path, live: dict[str, int]) -> None:
-    """Remove the folders of releases not visible now. Earlier versions of a visible release
-    stay at their addresses (a link to v1 keeps working after v2)."""
-    if not root.exists():
-        return
-    for release_folder in root.iterdir():
-        if release_folder.is_dir() and release_folder.name not in live:
-            shutil.rmtree(release_folder, ignore_errors=True)  # another process may be removing it too
+def _link_versions(release_folders: list[Path], into: Path, skip: set[str]) -> None:
+    """Hard links of the version folders kept (earlier versions stay at their addresses: a link to
+    v1 keeps working after v2), except those being written anew; a copy where links cannot be made."""
+    for release_folder in release_folders:
+        for version in (v for v in release_folder.iterdir() if v.is_dir() and not v.name.startswith(".")):
+            rel = f"{release_folder.name}/{version.name}"
+            if rel in skip:
+                continue
+            (into / rel).mkdir(parents=True, exist_ok=True)
+            for f in (f for f in version.iterdir() if f.is_file() and not f.name.startswith(".")):
+                try:
+                    os.link(f, into / rel / f.name)
+                except OSError:
+                    shutil.copy2(f, into / rel / f.name)
 
 
 def sync_static(data_dir: Path | None = None, now: dt.datetime | None = None, static: Path | None = None,

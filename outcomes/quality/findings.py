@@ -10,6 +10,8 @@ import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from outcomes import atomic
+
 HARD, WARNING, INFO = "hard", "warning", "info"
 MAX_ROWS_PER_CHECK = 20  # the report lists this many example rows per check, then a count
 
@@ -90,8 +92,9 @@ def report_markdown(findings: list[Finding], titles: dict[str, str]) -> str:
 def write_report(findings: list[Finding], titles: dict[str, str], folder: Path) -> tuple[Path, Path]:
     folder.mkdir(parents=True, exist_ok=True)
     md, cs = folder / "qa_report.md", folder / "qa_report.csv"
-    md.write_text(report_markdown(findings, titles), encoding="utf-8")
-    cs.write_text(report_csv(findings), encoding="utf-8")
+    # Atomically, like every file the team reads: a crash or a full disk leaves the last report whole.
+    atomic.write_bytes(md, report_markdown(findings, titles).encode("utf-8"))
+    atomic.write_bytes(cs, report_csv(findings).encode("utf-8"))
     return md, cs
 
 

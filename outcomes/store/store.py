@@ -14,6 +14,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import json
+import logging
 from pathlib import Path
 
 import duckdb
@@ -22,17 +23,20 @@ import pandas as pd
 
 from outcomes import settings
 from outcomes.build import layout
+from outcomes.build import serving as serving_tables
 from outcomes.domain.fields import CHANGE_COUNT_COLUMNS, COUNT_INDICATORS, NOT_YET_GRADED
 from outcomes.domain.releases import Release, SourceFile, delayed, load_catalogue, visible
 from outcomes.settings import release_dir, version_dir, versions_dir
 from outcomes.store.queries import QUERIES
+
+log = logging.getLogger("outcomes.store")
 
 def readable_releases(data_dir: Path, catalogue: list[Release], now: dt.datetime, preview: frozenset[str] = frozenset(),
                       every_built: bool = False) -> list[Release]:
     """The releases a store made now would hold: visible (its time has come and its QA checklist is
     complete; or every one), built, not superseded."""
     shown = catalogue if every_built else visible(catalogue, now, preview, data_dir)
-    built = [r for r in shown if layout.is_built(data_dir, r.id)]
+    built = [r for r in shown if layout.folder_for(data_dir, r.id, r.version) is not None]
     superseded = set() if every_built else {r.supersedes for r in built if r.supersedes}
     return sorted((r for r in built if r.id not in superseded), key=lambda r: (r.provider_type, r.as_at))
 
@@ -57,29 +61,17 @@ class Store:
         cat = catalogue if catalogue is not None else load_catalogue()
         self.preview = frozenset(preview)  # ids shown early to a named reader (outcomes.prerelease)
         self.releases: list[Release] = readable_releases(self.data_dir, cat, self.now, self.preview, every_built)
+        self._folders = layout.built_folders(self.data_dir, self.releases)  # id -> the folder holding its version
         self._con = duckdb.connect()
-        layout.load_release_tables(self._con, self.data_dir, [r.id for r in self.releases])
+        self._load_release_tables()
         lookup = layout.lookup_path(self.data_dir)
         if lookup.exists():
             self._con.execute("CREATE TABLE local_authorities AS SELECT * FROM read_parquet($f)", {"f": str(lookup)})
         else:
             self._con.execute("CREATE TABLE local_authorities (new_la_code VARCHAR, la_name VARCHAR)")
-        ids = [r.id for r in self.releases]
-        for name in ("grades", "judgement_counts"):
-            path = layout.serving_path(self.data_dir, f"{name}.parquet")
-            if serving and not path.exists():
-                raise FileNotFoundError(f"{path} is missing: build the data with `make data` (python -m outcomes build)")
-            if path.exists():
-                self._con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet($f) WHERE list_contains($ids, release_id)",
-                                  {"f": str(path), "ids": ids})  # fixed table names, not input
-        # What changed since the previous release (outcomes.build.changes): optional, a build before it had none.
-        path = layout.serving_path(self.data_dir, layout.CHANGE_COUNTS)
-        if path.exists():
-            self._con.execute("CREATE TABLE change_counts AS SELECT * FROM read_parquet($f) WHERE list_contains($ids, release_id)",
-                              {"f": str(path), "ids": ids})
-        else:
-            cols = ", ".join(f'"{c}" {"BIGINT" if c == "n" else "VARCHAR"}' for c in CHANGE_COUNT_COLUMNS)  # registry names
-            self._con.execute(f"CREATE TABLE change_counts ({cols})")
+        self._load_serving_tables(serving)
+        if serving:
+            self._repair_serving(cat)
         # The grade tables a page reads, split once by release, level and subtype: a page's lookups
         # are then dictionary reads of frames of at most ~150 rows (read-only, shared by threads).
         self._grades: dict[tuple[str, str, str], tuple] = {}  # key -> (row positions, column names)
@@ -100,6 +92,64 @@ class Store:
                 self._grades[key] = (rows, own)
             self._codes = {c: whole[c].to_numpy() for c in ("region_code", "new_la_code")}
         self._con.execute("CHECKPOINT")
+
+    def _load_release_tables(self) -> None:
+        """The releases' tables, each release as one build: when a build swaps a folder in while
+        they load, they are loaded again (never one build's providers with another's judgements)."""
+        for _ in range(3):
+            before = {i: layout.build_id(f) for i, f in self._folders.items()}
+            layout.load_release_tables(self._con, self._folders)
+            self._build_ids = {i: layout.build_id(f) for i, f in self._folders.items()}
+            if self._build_ids == before:
+                return
+            for table in layout.RELEASE_TABLES:
+                self._con.execute(f"DROP TABLE {table}")  # fixed names from the layout, not input
+
+    def _load_serving_tables(self, serving: bool) -> None:
+        ids = [r.id for r in self.releases]
+        for name in ("grades", "judgement_counts"):
+            path = layout.serving_path(self.data_dir, f"{name}.parquet")
+            if serving and not path.exists():
+                raise FileNotFoundError(f"{path} is missing: build the data with `make data` (python -m outcomes build)")
+            if path.exists():
+                self._con.execute(f"CREATE TABLE {name} AS SELECT * FROM read_parquet($f) WHERE list_contains($ids, release_id)",
+                                  {"f": str(path), "ids": ids})  # fixed table names, not input
+        # What changed since the previous release (outcomes.build.changes): optional, a build before it had none.
+        path = layout.serving_path(self.data_dir, layout.CHANGE_COUNTS)
+        if path.exists():
+            self._con.execute("CREATE TABLE change_counts AS SELECT * FROM read_parquet($f) WHERE list_contains($ids, release_id)",
+                              {"f": str(path), "ids": ids})
+        else:
+            cols = ", ".join(f'"{c}" {"BIGINT" if c == "n" else "VARCHAR"}' for c in CHANGE_COUNT_COLUMNS)  # registry names
+            self._con.execute(f"CREATE TABLE change_counts ({cols})")
+
+    def _repair_serving(self, catalogue: list[Release]) -> None:
+        """Each release's serving rows as computed from the build of it that the store holds: rows
+        made from another build (a build or amend cut short, or a release built since the tables
+        were written) are made again here, from its folder (outcomes.build.serving.rows_of)."""
+        tables = {layout.GRADES: "grades", layout.JUDGEMENT_COUNTS: "judgement_counts", layout.CHANGE_COUNTS: "change_counts"}
+        stamps = {t: self._stamps(t) for t in tables.values()}
+        stale = [r for r in self.releases if stamps["grades"].get(r.id) != {self._build_ids[r.id]}
+                 or any(stamps[t].get(r.id, {self._build_ids[r.id]}) != {self._build_ids[r.id]} for t in stamps)]
+        for release in stale:
+            log.warning("serving tables of %s were made from another build of it: making them from %s",
+                        release.id, self._folders[release.id])
+            rows = serving_tables.rows_of(self.data_dir, catalogue, release, self._folders[release.id])
+            for name, table in tables.items():
+                self._con.execute(f"DELETE FROM {table} WHERE release_id = $r", {"r": release.id})
+                if name in rows:
+                    self._con.register("repaired", rows[name])
+                    self._con.execute(f"CREATE OR REPLACE TABLE {table} AS SELECT * FROM {table} UNION ALL BY NAME SELECT * FROM repaired")
+                    self._con.unregister("repaired")
+        for table in tables.values():
+            self._con.execute(f"ALTER TABLE {table} DROP COLUMN IF EXISTS build_id")
+
+    def _stamps(self, table: str) -> dict[str, set[str]]:
+        """{release id: the build ids its rows in `table` were made from} ('' before builds had ids)."""
+        columns = set(self._con.execute(f"SELECT * FROM {table} LIMIT 0").df().columns)
+        stamp = "coalesce(build_id, '')" if "build_id" in columns else "''"
+        found = self._con.execute(f"SELECT release_id, list(DISTINCT {stamp}) FROM {table} GROUP BY release_id").fetchall()
+        return {r: set(ids) for r, ids in found}
 
     def query(self, name: str, **params) -> pd.DataFrame:
         """Run a named query on a cursor of its own (safe from any thread)."""
@@ -235,17 +285,21 @@ class Store:
         return self.memo("la_lookup", lambda: self.query("la_lookup")).reset_index(drop=True)
 
     # -- what a built release holds besides its tables --
+    def _folder(self, release_id: str) -> Path:
+        """The folder the store read a release from (its kept copy, while amend is cut short)."""
+        return self._folders.get(release_id) or release_dir(self.data_dir, release_id)
+
     def in_year(self, release_id: str) -> pd.DataFrame | None:
         """A release's in-year table (the year's inspections, the flow), or None when it has only
         its stock. Read once (a write-once memo; callers must not change it)."""
         def read():
-            path = release_dir(self.data_dir, release_id) / layout.IN_YEAR
+            path = self._folder(release_id) / layout.IN_YEAR
             return pd.read_parquet(path) if path.exists() else None
         return self.memo(("in_year", release_id), read)
 
     def qa_report(self, release_id: str) -> bytes:
         """The QA exception report a release was built with (CSV bytes; b"" when there is none)."""
-        path = release_dir(self.data_dir, release_id) / layout.QA_REPORT
+        path = self._folder(release_id) / layout.QA_REPORT
         return path.read_bytes() if path.exists() else b""
 
     def archived_versions(self, release_id: str) -> list[int]:

@@ -1,9 +1,13 @@
-"""deploy/: the Kubernetes manifests parse, probe the health endpoint, and agree on ports; the
-Dockerfile keeps the built data out of the image (docker and kubectl do not run here)."""
+"""deploy/: the Kubernetes manifests pass the schemas of a current Kubernetes (kubernetes-validate,
+offline: the package bundles them), probe the health endpoint, recover from a dead or hung
+process, and agree on ports; the Dockerfile keeps the built data out of the image (docker and
+kubectl do not run here)."""
 from __future__ import annotations
 
+import copy
 import re
 
+import kubernetes_validate
 import pytest
 import yaml
 
@@ -24,6 +28,57 @@ def _manifests() -> dict[str, dict]:
 @pytest.fixture(scope="module")
 def k8s() -> dict[str, dict]:
     return _manifests()
+
+
+KUBERNETES = "1.37"  # the newest version kubernetes-validate 1.37.0 bundles schemas for
+
+
+def test_every_manifest_passes_the_schemas_of_a_current_kubernetes():
+    """Strict: an unknown field (a misspelt probe) fails as well as a wrong type."""
+    assert kubernetes_validate.utils.latest_version().startswith(KUBERNETES)
+    checked = []
+    for path in sorted((DEPLOY / "k8s").glob("*.yaml")):
+        for doc in yaml.safe_load_all(path.read_text()):
+            try:
+                kubernetes_validate.validate(doc, KUBERNETES, strict=True)
+            except kubernetes_validate.ValidationError as e:
+                pytest.fail(f"{path.name} ({doc['kind']}) is not a valid Kubernetes {KUBERNETES} manifest: {e.message}")
+            checked.append(doc["kind"])
+    assert len(checked) == 5
+
+
+@pytest.mark.parametrize("spoil", ["misspelt field", "wrong type"])
+def test_the_schema_check_catches_a_broken_deployment(k8s, spoil):
+    broken = copy.deepcopy(k8s["Deployment"])
+    container = broken["spec"]["template"]["spec"]["containers"][0]
+    if spoil == "misspelt field":
+        container["readinesProbe"] = container.pop("readinessProbe")
+    else:
+        container["livenessProbe"]["periodSeconds"] = "10"
+    with pytest.raises(kubernetes_validate.ValidationError):
+        kubernetes_validate.validate(broken, KUBERNETES, strict=True)
+
+
+def _window(probe: dict) -> int:
+    """Seconds from a process going silent to the probe acting on it (the last probe's timeout included)."""
+    return probe.get("periodSeconds", 10) * probe.get("failureThreshold", 3) + probe.get("timeoutSeconds", 1)
+
+
+def test_a_dead_or_hung_pod_leaves_the_service_fast_and_is_restarted(k8s):
+    """What `make serve` does for its processes: a pod whose process exits is restarted (and warmed
+    again by postStart); one that stops answering is out of the Service within about 15 s and
+    restarted, but only well after that, so a slow moment under load is not a restart."""
+    pod = k8s["Deployment"]["spec"]["template"]["spec"]
+    container = pod["containers"][0]
+    assert pod.get("restartPolicy", "Always") == "Always"
+    ready, live, start = container["readinessProbe"], container["livenessProbe"], container["startupProbe"]
+    assert _window(ready) <= 15
+    assert 2 * _window(ready) <= _window(live) <= 60
+    assert live.get("successThreshold", 1) == 1  # Kubernetes requires it of liveness
+    assert _window(start) >= 120  # a new process (imports, the store, the warm-up) has two minutes
+    assert k8s["Deployment"]["spec"]["strategy"]["rollingUpdate"]["maxUnavailable"] == 0
+    notes = k8s["Ingress"]["metadata"]["annotations"]
+    assert "error" in notes["nginx.ingress.kubernetes.io/proxy-next-upstream"]  # a dead pod's request goes to another
 
 
 def test_every_piece_is_there(k8s):
@@ -92,3 +147,16 @@ def test_dockerfile_runs_as_a_user_with_a_healthcheck_and_no_built_data():
     assert "ENV" in text and "OUTCOMES_DATA=" in text and "OUTCOMES_GEO=" in text
     copied = re.findall(r"^COPY (.+)$", text, re.M)
     assert not any(re.search(r"\bdata/(?!releases\.toml)|\bgeo/\*|\.geojson|\.parquet", c) for c in copied)
+
+
+def test_everything_the_dockerfile_copies_is_in_the_checkout_and_let_through():
+    """A COPY of a folder that is not there (pages/ after the move to views/) fails `docker build`."""
+    text = (DEPLOY / "Dockerfile").read_text()
+    allowed = [line[1:].rstrip("/") for line in (DEPLOY / "Dockerfile.dockerignore").read_text().splitlines()
+               if line.startswith("!")]
+    for line in re.findall(r"^COPY (.+)$", text, re.M):
+        *sources, _ = line.split()
+        for source in sources:
+            source = source.rstrip("/")
+            assert (settings.PROJECT_ROOT / source).exists(), f"the Dockerfile copies {source}, which is not in the checkout"
+            assert source in allowed, f"{source} is copied but Dockerfile.dockerignore keeps it out of the build context"

@@ -43,6 +43,7 @@ def at_time(site, monkeypatch):
     for k, v in site.items():
         monkeypatch.setenv(k, v)
     monkeypatch.setenv(prerelease.ENV, TOKENS)
+    prerelease.ATTEMPTS.clear()  # every AppTest session is the same client: each test starts unlocked
 
     def set_now(when: str) -> None:
         monkeypatch.setenv("OUTCOMES_NOW", when)
@@ -213,3 +214,83 @@ def test_the_release_page_computes_its_findings_and_the_change_since_the_last_re
                             "2 improved, 1 were newly inspected."]
     assert page.previous.id == "sc-2023" and page.next is None
     assert release_pages.release_page(Store(), "sc-2023").next.id == "sc-2024"
+
+
+# --- wrong tokens: counted per client, a lockout, logged, and nothing revealed ---
+
+class Clock:
+    def __init__(self):
+        self.t = 1000.0
+
+    def __call__(self) -> float:
+        return self.t
+
+
+def test_five_wrong_tokens_lock_a_client_out_even_for_the_right_token_until_the_lockout_ends(caplog):
+    tokens, clock = prerelease.parse_tokens(TOKENS), Clock()
+    attempts = prerelease.Attempts(clock=clock)
+    caplog.set_level("WARNING", logger="outcomes.publish.prerelease")
+    for i in range(4):
+        assert prerelease.check(f"guess {i}", "203.0.113.9", tokens, attempts) is None
+    assert not attempts.locked("203.0.113.9")
+    assert prerelease.check("guess 4", "203.0.113.9", tokens, attempts) is None
+    assert attempts.locked("203.0.113.9")
+    assert prerelease.check(TOKEN, "203.0.113.9", tokens, attempts) is None  # locked: the right token fails too
+    assert prerelease.check(TOKEN, "198.51.100.2", tokens, attempts) == "Ann Analyst"  # another client is not
+    clock.t += prerelease.LOCKOUT_S
+    assert prerelease.check(TOKEN, "203.0.113.9", tokens, attempts) == "Ann Analyst"
+    assert "wrong pre-release token from 203.0.113.9 (1 of 4 allowed in 15 minutes)" in caplog.text
+    assert "locked out for 15 minutes" in caplog.text and "refused: locked out" in caplog.text
+    assert "guess" not in caplog.text and TOKEN not in caplog.text  # the tries themselves are never logged
+
+
+def test_wrong_tokens_spread_out_in_time_never_lock_anyone_out():
+    clock = Clock()
+    attempts = prerelease.Attempts(clock=clock)
+    for _ in range(20):
+        attempts.failed("203.0.113.9")
+        clock.t += prerelease.WINDOW_S / 4  # four in any window: one short of a lockout
+    assert not attempts.locked("203.0.113.9")
+
+
+def test_the_count_is_exact_when_sessions_try_at_once_and_memory_stays_bounded():
+    attempts = prerelease.Attempts(max_failures=10**9, max_clients=50)
+    threads = [threading.Thread(target=lambda: [attempts.failed("203.0.113.9") for _ in range(200)]) for _ in range(8)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    assert attempts.failed("203.0.113.9") == 8 * 200 + 1
+    for i in range(500):
+        attempts.failed(f"10.0.{i // 250}.{i % 250}")
+    assert len(attempts._failures) == 50
+
+
+@pytest.mark.parametrize("peer, forwarded, client", [
+    (None, "203.0.113.5", "203.0.113.5"),                     # make serve: nginx on this machine
+    (None, "1.2.3.4, 203.0.113.5", "203.0.113.5"),            # a client's own X-Forwarded-For is not believed
+    ("10.42.0.7", "evil, 198.51.100.7", "198.51.100.7"),      # the ingress, on the cluster's network
+    ("151.101.0.9", "1.1.1.1", "151.101.0.9"),                # straight from the internet: its header is ignored
+    (None, None, "local")])
+def test_the_client_is_the_address_the_proxy_in_front_saw(peer, forwarded, client):
+    assert prerelease.client_of(peer, forwarded) == client
+
+
+def test_a_wrong_token_and_a_right_one_outside_its_window_get_the_same_page_as_no_token(at_time):
+    at_time(BEFORE_WINDOW)
+    public = text(entry())
+    assert text(entry(preview=OTHER)) == public
+    assert text(entry(preview=TOKEN)) == public  # valid, but not yet: nothing says a release is close
+    at_time(INSIDE_WINDOW)
+    assert text(entry(preview=OTHER)) == text(entry())
+
+
+def test_after_five_wrong_tokens_the_site_refuses_the_right_one_and_shows_the_public_page(at_time, caplog):
+    at_time(INSIDE_WINDOW)
+    caplog.set_level("WARNING", logger="outcomes.publish.prerelease")
+    for i in range(prerelease.MAX_FAILURES):
+        entry(preview=f"guess {i}")  # five sessions, one wrong token each
+    locked = entry(preview=TOKEN)
+    assert "Pre-release access" not in text(locked) and text(locked) == text(entry())
+    assert "refused: locked out" in caplog.text
+

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import re
+import urllib.error
 import urllib.request
 
 import pytest
@@ -27,6 +28,13 @@ def test_nginx_config_has_stickiness_websocket_upgrade_and_every_process(tmp_pat
                  "proxy_set_header Connection $connection_upgrade;", "proxy_read_timeout 86400s;"):
         assert line in stream
     assert f"pid {tmp_path}/nginx.pid;" in conf
+
+
+def test_a_dead_process_is_taken_out_and_one_being_restarted_gets_nobody(tmp_path):
+    conf = serve.nginx_config(tmp_path, 8501, [8601, 8602], down=frozenset({8602}))
+    assert "server 127.0.0.1:8601 max_fails=1 fail_timeout=5s;" in conf
+    assert "server 127.0.0.1:8602 max_fails=1 fail_timeout=5s down;" in conf
+    assert "proxy_next_upstream error timeout;" in conf and "proxy_connect_timeout 2s;" in conf
 
 
 @pytest.fixture(scope="module")
@@ -117,3 +125,20 @@ def test_the_launcher_serves_until_ctrl_c_then_stops_everything(serving, tmp_pat
     while any(os.path.exists(f"/proc/{p}") for p in pids) and time.monotonic() < deadline:
         time.sleep(0.2)
     assert [p for p in pids if os.path.exists(f"/proc/{p}")] == []
+
+
+@pytest.mark.nginx
+@pytest.mark.slow
+def test_nginx_limits_requests_carrying_a_preview_token_per_client_and_nothing_else(serving):
+    """A burst of ?preview= tries from one address is cut off with 429; readers without a token are not."""
+    def status(query: str) -> int:
+        try:
+            with urllib.request.urlopen(f"{serving.url}/{query}", timeout=10) as r:
+                return r.status
+        except urllib.error.HTTPError as e:
+            return e.code
+
+    tries = [status(f"?preview=guess-{i}") for i in range(16)]
+    assert tries[:10] == [200] * 10 and tries.count(429) >= 4
+    assert [status("?who=reader") for _ in range(16)] == [200] * 16
+    assert "limiting requests" in (serving.run_dir / "error.log").read_text()  # the operator sees it in the log

@@ -7,11 +7,14 @@ from pathlib import Path
 from outcomes.ops import serve
 
 APP = '''
+import os
+
 import streamlit as st
 
 def home():
     st.title("Home")
     st.markdown(f"Hello {st.query_params.get('who', 'reader')}")
+    st.caption(f"Served by process {os.getpid()}")
 
 def boom():
     st.title("Boom")
@@ -36,11 +39,8 @@ def write_app(folder: Path) -> Path:
 @contextlib.contextmanager
 def running(app: Path, log_dir: Path | None = None, env: dict[str, str] | None = None):
     """`streamlit run app` on a free port, its log in log_dir; yields (url, process); stops it afterwards."""
-    port = serve.free_port()
-    log = (log_dir or app.parent) / f"streamlit-{port}.log"
-    proc = serve.start_streamlit(port, log, app=app, env=env)
+    proc, url = serve.fresh_process(log_dir or app.parent, app=app, env=env)
     try:
-        serve.wait_healthy(f"http://127.0.0.1:{port}", proc=proc, log=log)
-        yield f"http://127.0.0.1:{port}", proc
+        yield url, proc
     finally:
         serve.stop([proc])
