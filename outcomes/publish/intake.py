@@ -61,6 +61,18 @@ DEFAULTS: dict[str, Defaults] = {
     "schools_official": Defaults(
         "state_funded_school", "state-funded-schools", "State-funded schools: inspection outcomes as at {date}", "official",
         30, "all_registered", "Every open state-funded school with its latest inspection as at {date}."),
+    "schools_mi": Defaults(
+        "state_funded_school", "state-funded-schools-mi", "State-funded schools: latest inspections as at {date} "
+        "(management information, report cards)", "management_information", 0, "all_registered",
+        "Every open state-funded school with its latest inspection as at {date}: its report card where it has one (from "
+        "10 November 2025), its latest graded inspection and any older overall grade kept beside it, never pooled.",
+        "The as-at date: the monthly file is a snapshot of the reports published by then."),
+    "early_years": Defaults(
+        "early_years", "early-years", "Early years providers: latest inspections as at {date} (management information)",
+        "management_information", 0, "all_registered",
+        "Every active provider on the Early Years Register with its latest inspection as at {date}: its report card where "
+        "it has one; childminders are counted, never named or placed.",
+        "The as-at date: the quarterly file is a snapshot of the reports published by then."),
     "schools_gias": Defaults(
         "state_funded_school", "state-funded-schools", "State-funded schools: latest ratings as at {date} (derived from GIAS)",
         "derived", 30, "all_registered", "Each rated state-funded school's latest overall rating as GIAS recorded it at {date}."),
@@ -131,7 +143,8 @@ def propose(path: Path, as_at: dt.date | None = None, published: dt.datetime | N
 def _cutoff(d: Defaults, day: dt.date) -> tuple[dt.date, str]:
     if d.provider_type == "la_childrens_services" and (day.month, day.day) == (9, 30):
         return dt.date(day.year, *AUTUMN_CUTOFF), "Ofsted's autumn releases counted inspections 'published by 31 October'."
-    said = d.cutoff_note if (day.month, day.day) == (3, 31) else ""  # Ofsted's words are about its 31 March releases
+    # Ofsted's words are about its 31 March releases; a snapshot file's (no cut-off of its own) hold at any date.
+    said = d.cutoff_note if (day.month, day.day) == (3, 31) or not d.cutoff_days else ""
     return day + dt.timedelta(days=d.cutoff_days), said or (
         f"Default: {d.cutoff_days} days after the as-at date, as this site's earlier releases of the family: "
         "set the release's own cut-off.")

@@ -17,7 +17,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from outcomes.errors import UsageError
-from outcomes.sources import base
+from outcomes.sources import base, early_years, schools_mi
 
 HEAD_ROWS = 30  # base._frame_from_records looks this far for the header row
 
@@ -62,7 +62,11 @@ FAMILIES: tuple[Family, ...] = (
     Family("fe_scores", "The judgements of each further education inspection (the DfE R training course's scores file)",
            "further_education", ("inspection_id", "inspection_category", "score"), role="companion"),
     Family("schools_official", "Ofsted's 'State-funded schools inspections and outcomes as at 31 August'",
-           "schools_official", ("URN", "Ofsted phase")),
+           "schools_official", ("URN", "Ofsted phase"), without=(schools_mi.HEADER_MUST[1].lower(),)),
+    Family("schools_mi", "Ofsted's monthly management information on state-funded schools (report cards from "
+           "10 November 2025: 'latest inspections as at')", "schools_mi", schools_mi.HEADER_MUST),
+    Family("early_years", "Ofsted's quarterly early years management information ('childcare provider data as at')",
+           "early_years", early_years.HEADER_MUST),
     Family("schools_gias", "A list of each school's latest Ofsted rating derived from GIAS", "schools_gias",
            ("unique_reference_number", "rating")),
     Family("schools_register_2018", "A scraped register of schools (2018)", "schools_history_2018", ("URN",),

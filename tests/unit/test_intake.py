@@ -146,3 +146,22 @@ def test_a_file_outside_the_source_folder_cannot_be_added(tmp_path, monkeypatch)
     new = _write(tmp_path / "downloads" / "p.csv", [["Provider level as at 31 March 2026"], HEADER])
     with pytest.raises(UsageError, match="is not in the source folder"):
         intake.propose(new, releases=[])
+
+
+@pytest.mark.parametrize("kind", ["schools", "early_years"])
+def test_a_2026_format_file_is_recognised_and_proposed(tmp_path, kind):
+    """Ofsted's monthly schools file (report cards) and its quarterly early years file, written here
+    with their real headers, are each recognised by their own reader and proposed as a release."""
+    from tests.unit import formats_2026_files as files
+
+    if kind == "schools":
+        path = files.write_mi(tmp_path / "Management_information_-_state-funded_schools_-_latest_inspections_as_at_31_Aug_2026.csv",
+                              files.REAL_SCHOOLS)
+        reader, as_at = "schools_mi", dt.date(2026, 8, 31)
+    else:
+        path = files.write_ey(tmp_path / "Childcare_provider_level_data_as_at_30_June_2026.csv", files.REAL_EARLY_YEARS)
+        reader, as_at = "early_years", dt.date(2026, 6, 30)
+    proposal = intake.propose(path, as_at=as_at, source_dir=tmp_path, releases=[])
+    assert proposal.found.family.reader == reader and proposal.entry["reader"] == reader
+    assert proposal.entry["cutoff"] == as_at and "snapshot" in proposal.entry["cutoff_note"]
+    assert f"reader = \"{reader}\"" in proposal.toml()
