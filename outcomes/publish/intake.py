@@ -17,9 +17,11 @@ from pathlib import Path
 
 from outcomes import settings
 from outcomes.domain import catalogue
+from outcomes.domain.fields import TYPES, Counts
 from outcomes.domain.releases import Release, load_catalogue, sha256_of
 from outcomes.domain.wording import long_date
 from outcomes.errors import UsageError
+from outcomes.sources import reader_for
 from outcomes.sources import recognise as recognising
 from outcomes.sources.recognise import Recognised
 
@@ -125,7 +127,8 @@ def propose(path: Path, as_at: dt.date | None = None, published: dt.datetime | N
     entry = {
         "id": rid, "title": d.title.format(date=long_date(day)), "provider_type": d.provider_type, "as_at": day,
         "published": published or placeholder_time(settings.now().date()), "status": d.status, "reader": family.reader,
-        "cutoff": cutoff, "cutoff_note": note, "counts": d.counts, "definition": d.definition.format(date=long_date(day)),
+        "cutoff": cutoff, "cutoff_note": note, "counts": _counts(found, d, day),
+        "definition": d.definition.format(date=long_date(day)),
         "coverage": "England", "source_publication": "", "source_published": "", "next_update": "",
         "sources": [{"path": p, "sha256": sha256_of(source_dir / p) if (source_dir / p).exists() else ""}
                     for p in _sources(found, source_dir, releases)],
@@ -156,6 +159,15 @@ def _relative(path: Path, source_dir: Path) -> str:
     except ValueError:
         raise UsageError(f"{path} is not in the source folder {source_dir}", fix="Put the file in the source folder "
                          "(OUTCOMES_SOURCE, or --source) first: the catalogue names files relative to it") from None
+
+
+def _counts(found: Recognised, d: Defaults, day: dt.date) -> str:
+    """inspected_only for a provider-level file in which every provider has an inspection: Ofsted's
+    files for some years list no provider not yet inspected, so their counts are of inspected ones."""
+    if d.counts != Counts.ALL_REGISTERED or not TYPES[d.provider_type].has_places:
+        return d.counts
+    rows = reader_for(found.family.reader)([found.path], day).rows
+    return Counts.INSPECTED_ONLY.value if len(rows) and rows["overall_published"].notna().all() else d.counts
 
 
 def _sources(found: Recognised, source_dir: Path, releases: list[Release]) -> list[str]:

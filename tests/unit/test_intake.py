@@ -165,3 +165,15 @@ def test_a_2026_format_file_is_recognised_and_proposed(tmp_path, kind):
     assert proposal.found.family.reader == reader and proposal.entry["reader"] == reader
     assert proposal.entry["cutoff"] == as_at and "snapshot" in proposal.entry["cutoff_note"]
     assert f"reader = \"{reader}\"" in proposal.toml()
+
+
+@pytest.mark.realdata
+def test_a_provider_file_of_inspected_providers_only_is_proposed_as_such():
+    """Issue 19's trap at intake: the 2019 social care file lists no provider not yet inspected, so its
+    counts are of inspected providers only; the 2021 file lists every registered provider."""
+    raw = settings.source_dir() / "goodair_csc_providers"
+    if not raw.exists():
+        pytest.skip("the published files are not in the source folder")
+    for year, counts in ((2019, "inspected_only"), (2021, "all_registered")):
+        proposal = intake.propose(raw / f"provider_at_march_{year}.csv", source_dir=settings.source_dir())
+        assert proposal.entry["counts"] == counts, year
