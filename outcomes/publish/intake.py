@@ -20,7 +20,7 @@ from outcomes.domain import catalogue
 from outcomes.domain.fields import TYPES, Counts
 from outcomes.domain.releases import Release, load_catalogue, sha256_of
 from outcomes.domain.wording import long_date
-from outcomes.errors import UsageError
+from outcomes.errors import SourceError, UsageError
 from outcomes.sources import reader_for
 from outcomes.sources import recognise as recognising
 from outcomes.sources.recognise import Recognised
@@ -166,7 +166,10 @@ def _counts(found: Recognised, d: Defaults, day: dt.date) -> str:
     files for some years list no provider not yet inspected, so their counts are of inspected ones."""
     if d.counts != Counts.ALL_REGISTERED or not TYPES[d.provider_type].has_places:
         return d.counts
-    rows = reader_for(found.family.reader)([found.path], day).rows
+    try:
+        rows = reader_for(found.family.reader)([found.path], day).rows
+    except SourceError:
+        return d.counts  # the build will say what is wrong with the file; intake only proposes
     return Counts.INSPECTED_ONLY.value if len(rows) and rows["overall_published"].notna().all() else d.counts
 
 
