@@ -14,12 +14,9 @@ pre-release reader saw never reaches a public session.
 from __future__ import annotations
 
 import dataclasses
-import gc
 import json
 import pickle
-import threading
 import weakref
-from pathlib import Path
 
 import pandas as pd
 import pyarrow as pa
@@ -29,15 +26,14 @@ from streamlit import dataframe_util
 from outcomes import settings
 from outcomes.domain import checklist
 from outcomes.domain.releases import load_catalogue, visible
-from outcomes.publish import files as release_files
 from outcomes.publish import prebuilt, prerelease
-from outcomes.publish.boundaries import publish_boundaries
 from outcomes.render import bundles
 from outcomes.render.people import PeopleTable, people_table
 from outcomes.results import map_view as maps
 from outcomes.results import pages, release as release_pages, schools, tidy
 from outcomes.results.charts import Chart
 from outcomes.store.store import Store
+from outcomes.web import public
 from outcomes.web.preview import preview
 
 
@@ -49,28 +45,6 @@ def shared(max_entries: int):
     return st.cache_resource(show_spinner=False, max_entries=max_entries)
 
 
-def _freeze_the_heap() -> None:
-    """Move every object alive now (modules, the store's tables, results made at build) out of
-    the garbage collector's reach. Python still collects on its own (Streamlit's collection after
-    each run is off, see .streamlit/config.toml), and a full collection walked this whole heap:
-    100 ms and more under the GIL, at random, for whichever reader's run set it off."""
-    gc.freeze()
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _store(data_dir: str, published_ids: str, preview_ids: frozenset[str] = frozenset()) -> Store:
-    # Read-only once made; each query takes its own cursor, so every session's thread may use it.
-    # `published_ids` names the preview releases too, so a preview store is never a public one.
-    # A new set of published releases (09:30 on release day) also refreshes the release files at
-    # their stable addresses, in the background: no reader waits for the zips to be written
-    # (never for a preview store: embargoed files must not reach the public folder).
-    if not preview_ids:
-        threading.Thread(target=release_files.sync_static, args=(Path(data_dir),), name="publish-files", daemon=True).start()
-    made = Store(preview=preview_ids)
-    _freeze_the_heap()
-    return made
-
-
 def published_key() -> str:
     """The releases this session may see now (each with its version): part of every cache key."""
     early = preview()[1]
@@ -78,33 +52,19 @@ def published_key() -> str:
 
 
 def store() -> Store:
-    """The shared store of the releases this session may see now."""
-    return _store(str(settings.data_dir()), published_key(), preview()[1])
-
-
-@st.cache_resource(show_spinner=False)
-def _boundary_urls(geo_dir: str) -> dict[str, str]:
-    try:
-        return publish_boundaries(settings.SERVED_STATIC, directory=Path(geo_dir))
-    except (FileNotFoundError, OSError, ValueError, KeyError):
-        return {}  # no boundaries built: the maps say so, everything else still works
+    """The shared store of the releases this session may see now (one per process and set, shared
+    with the HTML edition and the API: outcomes.web.public)."""
+    return public.shared_store(str(settings.data_dir()), published_key(), preview()[1])
 
 
 def boundary_urls() -> dict[str, str]:
     """Static-file URLs of the boundary files, published once per process."""
-    return _boundary_urls(str(settings.geo_dir()))
-
-
-@st.cache_resource(show_spinner=False, max_entries=4)
-def _made_at_build(data_dir: str, published: str) -> dict[tuple, bytes]:
-    made = prebuilt.load(Path(data_dir), published)
-    _freeze_the_heap()
-    return made
+    return public.boundary_urls()
 
 
 def made_at_build(published: str, *key):
     """A page result made at publish time for this set of releases, or None."""
-    found = _made_at_build(str(settings.data_dir()), published).get(key)
+    found = public.made_at_build(published).get(key)
     return pickle.loads(found) if found is not None else None
 
 

@@ -3,7 +3,7 @@ uses (SQL, HTML, script, very long, unicode, repeated and comma-separated values
 exception, renders nothing injected as HTML, shows no embargoed release, and warns about a value
 it sets aside.
 
-The page list is read from app.py's PAGES, so a new page is fuzzed without editing this file. One
+The page list is read from app.py's pages(), so a new page is fuzzed without editing this file. One
 release is put under embargo (published in 2099 in a copy of the catalogue) and its date, id and
 title must never appear. Each page keeps one session across its examples, as a visitor editing
 the address would.
@@ -36,7 +36,7 @@ NOW = "2026-11-21T12:00:00"  # after every other release's publication (09:30, 2
 
 
 def page_paths() -> list[str]:
-    """The pages app.py registers: st.Page("views/x.py", ...) calls in its PAGES list."""
+    """The pages app.py registers: st.Page("views/x.py", ...) calls in its pages()."""
     tree = ast.parse(APP.read_text(encoding="utf-8"))
     paths = [c.args[0].value for c in ast.walk(tree) if isinstance(c, ast.Call) and getattr(c.func, "attr", "") == "Page"
              and c.args and isinstance(c.args[0], ast.Constant)]

@@ -11,7 +11,7 @@ import pytest
 from outcomes.publish import prebuilt
 from outcomes.domain.releases import load_catalogue, visible
 from outcomes.store.store import Store
-from outcomes.web import cache
+from outcomes.web import cache, public
 from outcomes.results import la_profile as profiles
 from outcomes.results import overview
 
@@ -93,11 +93,11 @@ def test_the_site_shows_the_result_made_at_build(built_data, monkeypatch):
     key = prebuilt.published_key(visible(load_catalogue()))
     monkeypatch.setattr(prebuilt, "load", lambda data_dir, published: {("la_profile", "E08000035"): pickle.dumps(marked)}
                         if published == key else {})
-    cache._made_at_build.clear()
+    public._prebuilt.clear()
     cache._result.clear()
     try:
         at = run("la_profile", la="E08000035")
         assert [h.value for h in at.header][0] == "Leeds, as made at build"
     finally:
-        cache._made_at_build.clear()
+        public._prebuilt.clear()
         cache._result.clear()

@@ -1,0 +1,124 @@
+"""The public releases for the HTML edition and the API: the same store and page results the
+Streamlit pages read, reached without a script run (Starlette routes run outside any session).
+
+Nothing here sees a preview: a pre-release token never reaches the edition or the API. The store is
+shared with outcomes.web.cache (one Store per process and published set, whoever asks first makes
+it), so serving the edition costs no second copy of the tables. Every memo here is shared by every
+thread of the process: each is a dict behind a lock, and what it holds is read, never changed.
+"""
+from __future__ import annotations
+
+import datetime as dt
+import gc
+import pickle
+import threading
+from collections import OrderedDict
+from collections.abc import Callable
+from pathlib import Path
+
+from outcomes import settings
+from outcomes.domain.releases import load_catalogue, visible
+from outcomes.publish import files as release_files
+from outcomes.publish import prebuilt
+from outcomes.publish.boundaries import publish_boundaries
+from outcomes.results import pages
+from outcomes.store.store import Store
+
+
+class Memo:
+    """A bounded, thread-safe memo: make(key) runs once per key while the key is kept (under the
+    lock, so two readers of a new published set do not both build its store)."""
+
+    def __init__(self, max_entries: int):
+        self.max_entries = max_entries
+        self._lock = threading.RLock()
+        self._kept: OrderedDict = OrderedDict()
+
+    def get(self, key, make: Callable[[], object]):
+        with self._lock:
+            if key in self._kept:
+                self._kept.move_to_end(key)
+                return self._kept[key]
+            value = make()
+            self._kept[key] = value
+            while len(self._kept) > self.max_entries:
+                self._kept.popitem(last=False)
+            return value
+
+    def clear(self) -> None:
+        with self._lock:
+            self._kept.clear()
+
+
+_stores = Memo(4)
+_prebuilt = Memo(4)
+_results = Memo(3000)
+_boundaries = Memo(2)
+
+
+def _make_store(data_dir: str, preview_ids: frozenset[str]) -> Store:
+    # A new set of published releases (09:30 on release day) also refreshes the release files at
+    # their stable addresses, in the background: no reader waits for the zips to be written (never
+    # for a preview store: embargoed files must not reach the public folder).
+    if not preview_ids:
+        threading.Thread(target=release_files.sync_static, args=(Path(data_dir),), name="publish-files", daemon=True).start()
+    made = Store(preview=preview_ids)
+    # Everything alive now (modules, the store's tables) out of the collector's reach: a full
+    # collection walked this whole heap, 100 ms and more under the GIL for whichever run set it off.
+    gc.freeze()
+    return made
+
+
+def shared_store(data_dir: str, published_ids: str, preview_ids: frozenset[str] = frozenset()) -> Store:
+    """The process's store of one set of releases (`published_ids` names the preview releases too,
+    so a preview store is never a public one). Read-only once made; each query takes its own cursor."""
+    return _stores.get((data_dir, published_ids, preview_ids), lambda: _make_store(data_dir, preview_ids))
+
+
+def published_releases(now: dt.datetime | None = None):
+    """The releases the public may see now (past their time, checklist complete)."""
+    return visible(load_catalogue(), now or settings.now())
+
+
+def published_key(now: dt.datetime | None = None) -> str:
+    """The public set of releases now, each with its version: part of every key below."""
+    return prebuilt.published_key(published_releases(now))
+
+
+def store() -> Store:
+    """The shared store of the releases the public may see now."""
+    return shared_store(str(settings.data_dir()), published_key())
+
+
+def made_at_build(published: str) -> dict[tuple, bytes]:
+    """The page results made at publish time for a set of releases (pickled, by key)."""
+    data_dir = str(settings.data_dir())
+
+    def load():
+        made = prebuilt.load(Path(data_dir), published)
+        gc.freeze()
+        return made
+    return _prebuilt.get((data_dir, published), load)
+
+
+def boundary_urls() -> dict[str, str]:
+    """Static-file URLs of the boundary files, published once per process ({} when none are built)."""
+    geo_dir = str(settings.geo_dir())
+
+    def publish():
+        try:
+            return publish_boundaries(settings.SERVED_STATIC, directory=Path(geo_dir))
+        except (FileNotFoundError, OSError, ValueError, KeyError):
+            return {}  # no boundaries built: the maps say so, everything else still works
+    return _boundaries.get(geo_dir, publish)
+
+
+def result(name: str, *args):
+    """The page result `name` (outcomes.results.pages) for `args`, for the public releases now:
+    the one made at publish time when there is one, else made once per process and set."""
+    published = published_key()
+
+    def make():
+        found = made_at_build(published).get((name, *args))
+        return pickle.loads(found) if found is not None else pages.make(store(), name, args, boundary_urls())
+    return _results.get((name, args, published), make)

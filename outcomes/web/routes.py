@@ -1,0 +1,19 @@
+"""Every route the site serves beside Streamlit's own, from the same process: the HTML edition
+(outcomes.web.edition) and the API (outcomes.web.api, under /api/v1).
+
+app.py hands these to st.App, so `streamlit run app.py` (make run, and each process of make serve)
+serves the Streamlit pages, the edition and the API together. Streamlit checks them first, before
+its own routes and its catch-all page shell; none may start with Streamlit's reserved prefixes
+(/_stcore/, /media/, /component/, /static/) or be one of the Streamlit pages' paths (app.py).
+"""
+from __future__ import annotations
+
+from starlette.routing import BaseRoute, Mount
+
+from outcomes.web import api, edition
+
+API_PREFIX = "/api/v1"
+
+
+def routes() -> list[BaseRoute]:
+    return [*edition.routes(), Mount(API_PREFIX, routes=api.routes())]
