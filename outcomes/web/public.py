@@ -122,3 +122,29 @@ def result(name: str, *args):
         found = made_at_build(published).get((name, *args))
         return pickle.loads(found) if found is not None else pages.make(store(), name, args, boundary_urls())
     return _results.get((name, args, published), make)
+
+
+# A release past its time whose QA checklist is not yet signed may publish at any moment (when it
+# is signed), so while one waits no page is kept longer than this; and never longer than an hour.
+WAITING_MAX_AGE = 60
+MAX_AGE = 3600
+
+
+def max_age(now: dt.datetime | None = None) -> int:
+    """Seconds a browser or CDN may keep a public page or API answer: never past the next
+    scheduled publication (09:30 on release day), nor long while a delayed release waits."""
+    now = now or settings.now()
+    catalogue = load_catalogue()
+    coming = [r.published for r in catalogue if r.published > now]
+    limit = MAX_AGE
+    if coming:
+        limit = min(limit, int((min(coming) - now).total_seconds()))
+    shown = {r.id for r in published_releases(now)}
+    if any(r.is_visible(now) and r.id not in shown for r in catalogue):
+        limit = min(limit, WAITING_MAX_AGE)
+    return max(limit, 0)
+
+
+def cache_headers(now: dt.datetime | None = None) -> dict[str, str]:
+    """Caching headers for anything public: shared caches may keep it for max_age seconds."""
+    return {"Cache-Control": f"public, max-age={max_age(now)}"}
