@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: setup data run serve test test-fast bench browser nginx clean
+.PHONY: setup data run serve test test-fast bench browser nginx wrk clean
 
 setup: $(STAMP)
 
@@ -42,6 +42,12 @@ nginx:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq nginx >/dev/null) \
 	  || { echo "error: could not install nginx (needs root and the Debian mirror): run sudo apt-get install nginx"; exit 2; }; }
 
+# Debian's wrk for make bench's HTTP part (the HTML edition and the API under load).
+wrk:
+	@command -v wrk >/dev/null || { echo "installing Debian wrk for make bench..."; \
+	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
+	  || { echo "error: could not install wrk (needs root and the Debian mirror): run sudo apt-get install wrk"; exit 2; }; }
+
 # axe-core (pinned in package-lock.json) for the accessibility checks in tests/browser.
 node_modules/axe-core/axe.min.js: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js (apt-get install nodejs npm)"; exit 2; }
@@ -55,7 +61,7 @@ test-fast: setup
 
 # The soak stage runs SOAK_WAVES waves of 50 sessions (about 10 s each); SOAK_WAVES=0 leaves it out.
 SOAK_WAVES ?= 40
-bench: data nginx
+bench: data nginx wrk
 	$(PY) -m outcomes bench --soak-waves $(SOAK_WAVES)
 
 clean:

@@ -18,7 +18,7 @@ from tqdm import tqdm
 
 from outcomes import settings
 from outcomes.build.pipeline import build_all
-from outcomes.ops import querylog, serve
+from outcomes.ops import httpbench, loadbench, querylog, serve
 from outcomes.ops import soak as soaking
 from outcomes.ops.loadbench import PATHS, current_las, percentile, run_load, run_steps, step
 from outcomes.ops.session import Step
@@ -45,6 +45,8 @@ def _rss_mb() -> float:
 def run(echo: Callable[[str], None], soak_waves: int = soaking.WAVES) -> None:
     in_process(echo)
     run_load_bench(echo)
+    echo("")
+    httpbench.run(echo)
     if soak_waves:
         soak_stage(echo, soak_waves)
 
@@ -267,6 +269,21 @@ def load_rows(figures: dict, single: list, served: list, start_ms: float | None 
     return rows
 
 
+FLOOR_SESSIONS = 25
+FLOOR_RATIO_TARGET = 0.5  # the site's page runs a second at 25 sessions, against the floor app's
+
+
+def floor_rows(single: list, floor_load) -> list[tuple]:
+    """The site against the floor app at the same sessions, one process each."""
+    site = next((r for r in single if r.sessions == FLOOR_SESSIONS), None)
+    if site is None or not floor_load.runs_per_s:
+        return []
+    ratio = site.runs_per_s / floor_load.runs_per_s
+    return [(f"floor app, {FLOOR_SESSIONS} sessions: runs/s (failed runs)", f"{floor_load.runs_per_s:.1f} ({floor_load.errors})", "", None),
+            (f"one process ÷ floor app, {FLOOR_SESSIONS} sessions: runs/s", f"{ratio:.2f}", f">= {FLOOR_RATIO_TARGET}",
+             ratio >= FLOOR_RATIO_TARGET)]
+
+
 def run_load_bench(echo: Callable[[str], None], budget_s: float = 20.0) -> None:
     """Cold and warm page runs, then N = 1, 10, 25, 50 sessions on one process and on 4 behind nginx."""
     las = current_las(settings.data_dir())
@@ -277,6 +294,14 @@ def run_load_bench(echo: Callable[[str], None], budget_s: float = 20.0) -> None:
         try:
             figures, start_ms = page_figures(url, las, qlog)
             single = load_levels(url, [proc.pid], las, "one process", budget_s)
+        finally:
+            serve.stop([proc])
+        echo("Load benchmark: the floor app (the same journey, pages that write a title and five lines)...")
+        floor_app = loadbench.write_floor_app(Path(tmp) / "floor", settings.PROJECT_ROOT / ".streamlit" / "config.toml")
+        proc, url = serve.fresh_process(Path(tmp) / "floor", app=floor_app)
+        try:
+            floor_load = run_load(url, FLOOR_SESSIONS, las, [proc.pid], progress=_bar(f"floor app, {FLOOR_SESSIONS} sessions"),
+                                  budget_s=budget_s, visit=loadbench.floor_journey)
         finally:
             serve.stop([proc])
         served = []
@@ -291,7 +316,7 @@ def run_load_bench(echo: Callable[[str], None], budget_s: float = 20.0) -> None:
     floor, ratio = _floor(figures)
     echo("")
     echo(f"{'measure (server time: send to script_finished)':58} {'value':>26}  {'target':>14}")
-    for name, value, goal, met in load_rows(figures, single, served, start_ms):
+    for name, value, goal, met in load_rows(figures, single, served, start_ms) + floor_rows(single, floor_load):
         flag = "" if met is None else ("  ok" if met else "  <-- missed")
         echo(f"{name:58} {value:>26}  {goal:>14}{flag}")
     echo(f"{'query floor (median over pages of their DuckDB queries)':58} {str(floor) + ' ms':>26}")

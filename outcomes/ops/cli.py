@@ -21,7 +21,7 @@ from outcomes.domain.releases import load_catalogue
 from outcomes.domain.wording import when
 from outcomes.errors import USAGE_EXIT, OutcomesError, UsageError
 from outcomes.ops import bench as benchmarks
-from outcomes.ops import loadbench, serve, soak as soaking
+from outcomes.ops import httpbench, loadbench, serve, soak as soaking
 from outcomes.publish import amend as amending
 from outcomes.publish import files as publishing
 from outcomes.publish import intake as intaking
@@ -325,11 +325,14 @@ def warm(url: str = typer.Option("http://127.0.0.1:8501", "--url", help="The Str
 @app.command()
 def bench(data_dir: Optional[Path] = DataOpt,
           quick: bool = typer.Option(False, "--quick", help="Under a minute: page runs and a short load; last line is JSON"),
+          http: bool = typer.Option(False, "--http", help="Only the HTTP part: the HTML edition and the API under wrk, beside static nginx"),
           soak_waves: int = typer.Option(soaking.WAVES, "--soak-waves", min=0,
                                          help="Waves of the soak stage (0 leaves it out; python -m outcomes soak runs it alone)")) -> None:
     """Print speed and memory figures: build, store, queries, pages, the site under load, and a soak."""
     _apply(None, data_dir)
-    if quick:
+    if http:
+        httpbench.run(typer.echo)
+    elif quick:
         benchmarks.quick(typer.echo)
     else:
         benchmarks.run(typer.echo, soak_waves)

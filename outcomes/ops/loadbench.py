@@ -5,6 +5,7 @@ the figures of what they saw (LoadResult).
 from __future__ import annotations
 
 import asyncio
+import dataclasses
 import random
 import statistics
 import time
@@ -52,6 +53,44 @@ def journey(las: dict[str, str], rng: random.Random) -> list[Step]:
             step("provider-types", "type=la_childrens_services"),
             step("map"),
             step("map", "type=social_care_provider")]
+
+
+# -- the floor: the same journey on an app that does next to nothing ------------------------------
+
+# A page per path of the journey, each writing its title and five lines: what a page run costs in
+# Streamlit itself (the websocket, the script run, the messages), with the same config as the site.
+FLOOR_APP = '''
+import streamlit as st
+
+TITLES = {titles!r}
+
+
+def page(path):
+    def show():
+        st.title(TITLES.get(path) or path.title())
+        for n in range(5):
+            st.markdown(f"Line {{n + 1}} of a floor page: {{st.query_params.get('la', 'England')}}")
+    return show
+
+
+st.navigation([st.Page(page(path), title=path or "overview", url_path=path or "overview", default=not path)
+               for path in {paths!r}]).run()
+'''
+
+
+def write_floor_app(folder: Path, config: Path) -> Path:
+    """The floor app in `folder`, with the site's .streamlit/config.toml beside it."""
+    (folder / ".streamlit").mkdir(parents=True, exist_ok=True)
+    (folder / ".streamlit" / "config.toml").write_text(config.read_text(encoding="utf-8"), encoding="utf-8")
+    app = folder / "floor_app.py"
+    app.write_text(FLOOR_APP.format(titles={PATHS[p]: t for p, t in TITLES.items()}, paths=list(PATHS.values())),
+                   encoding="utf-8")
+    return app
+
+
+def floor_journey(las: dict[str, str], rng: random.Random) -> list[Step]:
+    """The site's journey, step for step, without the LA names the floor app does not show."""
+    return [dataclasses.replace(s, expect=None) for s in journey(las, rng)]
 
 
 # -- running many sessions ------------------------------------------------------------------------
