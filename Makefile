@@ -5,7 +5,7 @@ PY := $(VENV)/bin/python
 PORT ?= 8501
 STAMP := $(VENV)/.requirements-installed
 
-.PHONY: setup data run serve test test-fast bench browser nginx wrk clean
+.PHONY: setup data css run serve test test-fast bench browser nginx wrk clean
 
 setup: $(STAMP)
 
@@ -16,7 +16,7 @@ $(STAMP): requirements.txt
 	@$(VENV)/bin/uv pip install --quiet --compile-bytecode --python $(PY) -r requirements.txt || $(PY) -m pip install --quiet -r requirements.txt
 	@touch $(STAMP)
 
-data: setup
+data: setup css
 	$(PY) -m outcomes build
 	$(PY) -m geo.build
 	$(PY) -m outcomes publish
@@ -48,15 +48,25 @@ wrk:
 	  (apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null) \
 	  || { echo "error: could not install wrk (needs root and the Debian mirror): run sudo apt-get install wrk"; exit 2; }; }
 
+# The HTML edition's CSS: GOV.UK Frontend compiled with sass (both pinned in package-lock.json), in Arial.
+CSS := static/edition/edition.css
+css: $(CSS)
+
+$(CSS): outcomes/render/edition/edition.scss node_modules/.package-lock.json
+	@mkdir -p static/edition
+	node_modules/.bin/sass --no-source-map --style=compressed --quiet-deps --silence-deprecation=import \
+	  --load-path=node_modules outcomes/render/edition/edition.scss $(CSS)
+
 # axe-core (pinned in package-lock.json) for the accessibility checks in tests/browser.
-node_modules/axe-core/axe.min.js: package.json package-lock.json
+node_modules/axe-core/axe.min.js node_modules/.package-lock.json: package.json package-lock.json
 	@command -v npm >/dev/null || { echo "error: npm not found: install Node.js (apt-get install nodejs npm)"; exit 2; }
 	npm ci --no-audit --no-fund --silent
+	@touch node_modules/.package-lock.json
 
-test: setup browser nginx node_modules/axe-core/axe.min.js
+test: setup css browser nginx node_modules/axe-core/axe.min.js
 	$(PY) -m pytest
 
-test-fast: setup
+test-fast: setup css
 	$(PY) -m pytest -m "not browser"
 
 # The soak stage runs SOAK_WAVES waves of 50 sessions (about 10 s each); SOAK_WAVES=0 leaves it out.
