@@ -83,3 +83,9 @@ def version_dir(data: Path, release_id: str, version: int) -> Path:
 def serving_dir(data: Path) -> Path:
     """The precomputed tables every page reads (outcomes.build.serving writes them)."""
     return Path(data) / "serving"
+
+
+def site_url() -> str:
+    """The site's public address, for canonical links, Open Graph tags and the sitemap of the HTML
+    edition (OUTCOMES_SITE_URL; set it to the address readers use, behind any proxy or CDN)."""
+    return os.environ.get("OUTCOMES_SITE_URL", "http://localhost:8501").rstrip("/")

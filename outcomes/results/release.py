@@ -40,6 +40,22 @@ def correction_note(release: Release, now: dt.datetime | None = None) -> str:
     return f"Corrected on {long_date(latest.date)} (version {latest.version}): {latest.reason}"
 
 
+def caption_parts(release: Release) -> list[str]:
+    """What every figure's release caption says after its 'About this release' link (Markdown):
+    a correction, the status, the dates, the coverage and the next update."""
+    correction = correction_note(release)
+    bits = ([f"**{correction}**"] if correction else []) + [
+        f"**{release.status_label}**", f"as at {long_date(release.as_at)}",
+        f"published here {long_date(release.published.date())}"]
+    if release.source_published:
+        bits.append(f"first published by Ofsted {when(release.source_published_at)}")
+    if release.coverage and release.coverage != "England":
+        bits.append(f"coverage: {release.coverage}")
+    if release.next_update:
+        bits.append(f"next update: {release.next_update}")
+    return bits
+
+
 @dataclass
 class ReleasePage:
     release: Release

@@ -45,6 +45,10 @@ QUERIES: dict[str, str] = {
         FROM providers
         WHERE release_id = $release_id AND (urn = $text OR contains(lower(provider_name), lower($text)))
         ORDER BY urn <> $text, provider_name, la_name LIMIT $limit""",
+    # Every school of a schools release, for the HTML edition's lists and sitemap.
+    "schools_of": """
+        SELECT urn, provider_name, new_la_code FROM providers
+        WHERE release_id = $release_id ORDER BY provider_name, urn""",
     "school": """SELECT * FROM providers WHERE release_id = $release_id AND urn = $urn""",
     "school_judgements": """
         SELECT judgement, judgement_label, grade FROM judgements

@@ -22,28 +22,44 @@ from outcomes.publish import files as release_files
 from outcomes.publish import prebuilt
 from outcomes.publish.boundaries import publish_boundaries
 from outcomes.results import pages
+from outcomes.results import release as release_pages
+from outcomes.results import schools
 from outcomes.store.store import Store
 
 
 class Memo:
-    """A bounded, thread-safe memo: make(key) runs once per key while the key is kept (under the
-    lock, so two readers of a new published set do not both build its store)."""
+    """A bounded, thread-safe memo: make(key) runs once per key while the key is kept. Two readers
+    of a new key wait for the one make (so two readers of a new published set do not both build its
+    store); readers of other keys do not wait for it."""
 
     def __init__(self, max_entries: int):
         self.max_entries = max_entries
-        self._lock = threading.RLock()
+        self._lock = threading.Lock()
         self._kept: OrderedDict = OrderedDict()
+        self._making: dict = {}  # key -> the lock its maker holds
 
     def get(self, key, make: Callable[[], object]):
         with self._lock:
             if key in self._kept:
                 self._kept.move_to_end(key)
                 return self._kept[key]
+            making = self._making.setdefault(key, threading.Lock())
+        with making:
+            with self._lock:
+                if key in self._kept:  # made by the reader this one waited for
+                    return self._kept[key]
             value = make()
-            self._kept[key] = value
-            while len(self._kept) > self.max_entries:
-                self._kept.popitem(last=False)
+            with self._lock:
+                self._kept[key] = value
+                self._making.pop(key, None)
+                while len(self._kept) > self.max_entries:
+                    self._kept.popitem(last=False)
             return value
+
+    def peek(self, key):
+        """The value kept for `key`, or None (nothing is made)."""
+        with self._lock:
+            return self._kept.get(key)
 
     def clear(self) -> None:
         with self._lock:
@@ -122,6 +138,17 @@ def result(name: str, *args):
         found = made_at_build(published).get((name, *args))
         return pickle.loads(found) if found is not None else pages.make(store(), name, args, boundary_urls())
     return _results.get((name, args, published), make)
+
+
+def school_page(urn: str):
+    """A school's page result for the public releases now (None: no such school)."""
+    published = published_key()
+    return _results.get(("school_page", (urn,), published), lambda: schools.school_page(store(), urn))
+
+
+def calendar():
+    """The release calendar: announced and delayed releases (title and time only), then the published."""
+    return release_pages.calendar(store().releases)
 
 
 # A release past its time whose QA checklist is not yet signed may publish at any moment (when it

@@ -11,14 +11,13 @@ from streamlit import dataframe_util
 
 from outcomes.domain.geography import profile_code
 from outcomes.domain.releases import Release
-from outcomes.domain.wording import long_date, when
 from outcomes.publish import files as release_files
 from outcomes.publish.files import zip_url  # noqa: F401  (pages link a release's zip)
 from outcomes.render import bundles
 from outcomes.render.csvfiles import to_csv_bytes
 from outcomes.render.people import PeopleTable, people_table
 from outcomes.results.charts import Chart
-from outcomes.results.release import correction_note
+from outcomes.results.release import caption_parts
 from outcomes.web import cache, preview
 
 
@@ -64,17 +63,7 @@ def release_link(release_id: str, version: int | None = None) -> str:
 
 
 def release_caption(release: Release) -> str:
-    correction = correction_note(release)
-    bits = [f"[About this release]({release_link(release.id)})"] + ([f"**{correction}**"] if correction else []) + [
-        f"**{release.status_label}**", f"as at {long_date(release.as_at)}",
-        f"published here {long_date(release.published.date())}"]
-    if release.source_published:
-        bits.append(f"first published by Ofsted {when(release.source_published_at)}")
-    if release.coverage and release.coverage != "England":
-        bits.append(f"coverage: {release.coverage}")
-    if release.next_update:
-        bits.append(f"next update: {release.next_update}")
-    return " · ".join(bits)
+    return " · ".join([f"[About this release]({release_link(release.id)})", *caption_parts(release)])
 
 
 def download(frame: pd.DataFrame, meta: pd.DataFrame, name: str, key: str, reproduce: str = "") -> None:
