@@ -9,6 +9,7 @@ st.markdown("Releases are published at 09:30 (London time) on the day announced;
             "anywhere on this site before then. A release is published only once its quality assurance checklist is "
             "complete: one that is not at its time is shown here as delayed, and published as soon as it is.")
 entries = cache.calendar()
+render.plain_html_link("/releases")
 announced = [e for e in entries if e.status != "published"]
 published = [e for e in entries if e.status == "published"]
 

@@ -13,6 +13,7 @@ if not options or not store.releases:
 code = widgets.choose("Local authority (type to search)", "la", options, default,
                   help="Current upper-tier local authorities; former ones (such as Cumbria) lead to their successors.")
 profile = cache.result("la_profile", code)
+render.plain_html_link(f"/areas/{code}")
 
 if profile.former_note:
     st.info(profile.former_note)

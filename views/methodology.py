@@ -3,10 +3,10 @@ The text is outcomes.results.methodology's, which the HTML edition shows too."""
 import streamlit as st
 
 from outcomes.results.methodology import methodology
-from outcomes.web import cache
+from outcomes.web import cache, render
 
 st.title("Methodology and about")
-st.markdown("[This page as plain HTML](/guidance/methodology) (it works without JavaScript).")
+render.plain_html_link("/guidance/methodology")
 for section in methodology(cache.store(), cache.result("ledger")):
     st.header(section.heading, anchor=section.anchor)
     for kind, value in section.parts:

@@ -11,6 +11,7 @@ if not cache.store().releases:
     render.no_data("releases")
     st.stop()
 view = cache.result("overview")
+render.plain_html_link("/browse")
 
 for head in view.headlines:
     with st.container(border=True):

@@ -12,6 +12,8 @@ if ptype is None:
 release = widgets.release_choice(ptype, c2)
 subtype = widgets.subtype_choice(release, c3, with_counts=True)
 render.release_notice(release)
+if release is cache.store().latest(ptype):
+    render.plain_html_link(f"/types/{ptype}")
 view = cache.result("provider_type_view", release.id, subtype)
 if view.lead:
     st.subheader("What Ofsted leads with")

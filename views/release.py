@@ -22,6 +22,8 @@ if page is None:
     st.query_params.pop("version", None)
     version, page = None, cache.release_page(release_id, None)
 r = page.release
+if page.is_latest:
+    render.plain_html_link(f"/releases/{r.id}")
 
 st.header(r.title, divider=False)
 if not page.is_latest:

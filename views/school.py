@@ -28,6 +28,7 @@ def school_page(school: SchoolPage) -> None:
     st.title(school.name)
     st.markdown(school.caption)
     st.markdown(render.release_caption(school.release))
+    render.plain_html_link(f"/schools/{school.urn}")
 
     st.header("Inspections")
     st.markdown(school.latest)

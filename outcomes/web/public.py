@@ -137,13 +137,13 @@ def result(name: str, *args):
     def make():
         found = made_at_build(published).get((name, *args))
         return pickle.loads(found) if found is not None else pages.make(store(), name, args, boundary_urls())
-    return _results.get((name, args, published), make)
+    return _results.get((name, args, str(settings.data_dir()), published), make)
 
 
 def school_page(urn: str):
     """A school's page result for the public releases now (None: no such school)."""
     published = published_key()
-    return _results.get(("school_page", (urn,), published), lambda: schools.school_page(store(), urn))
+    return _results.get(("school_page", (urn,), str(settings.data_dir()), published), lambda: schools.school_page(store(), urn))
 
 
 def calendar():

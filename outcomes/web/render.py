@@ -156,3 +156,9 @@ def release_file_published(release_id: str) -> bool:
 def release_files_of(release: Release) -> list[tuple[str, str]]:
     """(name, URL) of the release version's files at their stable addresses (empty until written)."""
     return release_files.files_of(release)
+
+
+def plain_html_link(path: str) -> None:
+    """A link to the same page in the HTML edition (it reads without JavaScript, and quotes well in
+    a link preview or a briefing)."""
+    st.markdown(f"[This page as plain HTML]({path}) (it works without JavaScript, and prints and shares well).")

@@ -3,6 +3,7 @@ draws (vl-convert), so a page reads with JavaScript off. A map's spec names its 
 URL (/app/static/geo/...): the file's GeoJSON goes into the spec so nothing is fetched."""
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 import threading
@@ -33,12 +34,31 @@ def _inline_data(node, static_root: Path):
     return node
 
 
+# The site's specs fill their container ("width": "container"), which a server has not got: the
+# edition's column is 960 px wide, and the SVG scales down with it (max-width in edition.scss).
+WIDTH = 640
+
+
+def _own_ids(svg: str, spec: str) -> str:
+    """The SVG with its ids (gradients, clip paths) named from its spec, not from the converter's
+    count of what it drew before: the same chart is the same bytes in every process (so one ETag
+    serves them all), and two charts on a page never share an id."""
+    prefix = "v" + hashlib.sha256(spec.encode()).hexdigest()[:10]
+    ids = {old: f"{prefix}-{i}" for i, old in enumerate(dict.fromkeys(re.findall(r'\bid="([^"]+)"', svg)))}
+    if not ids:
+        return svg
+    pattern = re.compile(r'(\bid="|url\(#|href="#)(' + "|".join(re.escape(k) for k in ids) + r')(?=[")])')
+    return pattern.sub(lambda m: m.group(1) + ids[m.group(2)], svg)
+
+
 def chart_svg(figure: Chart, static_root: Path, label: str = "") -> Markup:
     """The chart as an inline SVG image whose accessible name is its description."""
     with _lock:  # also guards the boundary files read once into _geo
         spec = _inline_data(figure.spec, static_root)
+        if spec.get("width") == "container":
+            spec["width"] = WIDTH
         svg = vlc.vegalite_to_svg(spec)
-    svg = re.sub(r"^<\?xml[^>]*>\s*", "", svg)
+    svg = _own_ids(re.sub(r"^<\?xml[^>]*>\s*", "", svg), json.dumps(figure.spec, sort_keys=True, default=str))
     name = (label or figure.description).replace("&", "&amp;").replace('"', "&quot;").replace("<", "&lt;")
     svg = svg.replace("<svg ", f'<svg role="img" aria-label="{name}" focusable="false" ', 1)
     return Markup(svg)

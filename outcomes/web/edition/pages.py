@@ -19,7 +19,7 @@ from outcomes.results.summaries import la_names
 from outcomes.store.store import Store
 from outcomes.web import public
 from outcomes import settings
-from outcomes.web.edition.site import downloads, figure, frame, interactive, release_caption, table, tidy
+from outcomes.web.edition.site import downloads, figure, frame, interactive, map_figure, release_caption, table, tidy
 
 
 LA_CODE = re.compile(r"E(06|07|08|09|10|11)\d{6}")
@@ -130,7 +130,7 @@ def _area_block(profile, block) -> dict:
             "trend": figure(block.trend), "breaks": block.breaks,
             "trend_tables": [t for t in [tidy("trend_frames", f"{block.heading}: {profile.name}, its region and England at each release",
                                               release.id, subtype, la, profile.region_code)] if t] if block.trend else [],
-            "map": figure(shown.chart, la) if shown is not None else None, "map_note": shown.note if shown is not None else ""}
+            "map": map_figure(shown, la), "map_note": shown.note if shown is not None else ""}
     return out
 
 
@@ -220,7 +220,7 @@ def provider_type(ptype: str) -> str | None:
                 "regional_files": downloads(release, Level.REGIONAL),
                 "la_table": level_table[Level.LOCAL_AUTHORITY] if v.has_geography else None,
                 "la_files": downloads(release, Level.LOCAL_AUTHORITY),
-                "map": figure(shown.chart) if shown else None, "map_note": shown.note if shown else "",
+                "map": map_figure(shown), "map_note": shown.note if shown else "",
                 "trend": figure(v.trend), "trend_tables": [t for t in [tidy("trend_frames", f"{label}: England at each release",
                                                                              release.id, None, None, None)] if t] if v.trend else [],
                 "in_year": table(v.in_year.table, v.in_year.heading) if v.in_year is not None else None,

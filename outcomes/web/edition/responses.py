@@ -18,6 +18,7 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from outcomes import settings
 from outcomes.errors import error_id
 from outcomes.render.edition.templating import render
 from outcomes.web import public
@@ -60,6 +61,11 @@ def not_found(message: str) -> Made:
     return Made.of(render("not_found.html", message=message, **context).encode(), 404)
 
 
+def key_of(address: str) -> tuple[str, str, str]:
+    """A page's key: its address, the data folder and the published set (one process may serve several in tests)."""
+    return address, str(settings.data_dir()), public.published_key()
+
+
 def made(address: str, make: Callable[[], str | bytes | None], missing: str = "", media_type: str = HTML) -> Made:
     """The page at `address` for the public releases now, made the first time it is asked for."""
     def build() -> Made:
@@ -67,7 +73,7 @@ def made(address: str, make: Callable[[], str | bytes | None], missing: str = ""
         if body is None:
             return not_found(missing or "There is no page at this address.")
         return Made.of(body if isinstance(body, bytes) else body.encode(), media_type=media_type)
-    return _pages.get((address, public.published_key()), build)
+    return _pages.get(key_of(address), build)
 
 
 def respond(request: Request, page: Made, extra: dict[str, str] | None = None) -> Response:
@@ -83,9 +89,8 @@ def respond(request: Request, page: Made, extra: dict[str, str] | None = None) -
 async def serve(request: Request, address: str, make: Callable[[], str | bytes | None], missing: str = "",
                 media_type: str = HTML) -> Response:
     """Answer with the page at `address`: from memory when made, else made on a worker thread."""
-    key = (address, public.published_key())
     try:
-        page = _pages.peek(key) or await run_in_threadpool(made, address, make, missing, media_type)
+        page = _pages.peek(key_of(address)) or await run_in_threadpool(made, address, make, missing, media_type)
     except Exception:
         ident = error_id()
         logging.getLogger("outcomes.edition").exception("edition page %s failed [error %s]", address, ident)

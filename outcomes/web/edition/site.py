@@ -10,6 +10,7 @@ from functools import cache
 from urllib.parse import urlencode
 
 import pandas as pd
+from markupsafe import Markup
 
 from outcomes import settings
 from outcomes.domain.releases import Release
@@ -51,6 +52,8 @@ def frame(path: str, title: str, description: str, interactive_url: str = "/over
     return {"site_name": SITE_NAME, "title": title, "description": " ".join(description.replace("**", "").split())[:300],
             "canonical": settings.site_url() + path, "css_url": css()[1], "footer": FOOTER,
             "interactive_url": interactive_url, "interactive_label": interactive_label,
+            "banner": Markup('Plain pages that work without JavaScript. <a class="govuk-link" href="{}">{}</a>.').format(
+                interactive_url, interactive_label),
             "breadcrumbs": [{"text": "Home", "href": "/browse"}] + (breadcrumbs or []),
             "navigation": [{"href": href, "text": text, "active": path == href or path.startswith(href + "/")}
                            for href, text in NAVIGATION], "links": {}}
@@ -68,7 +71,16 @@ def figure(chart: Chart | None, highlight: str = "") -> dict | None:
     spec = chart.spec
     if HIGHLIGHT in json.dumps(spec):
         spec = json.loads(json.dumps(spec).replace(HIGHLIGHT, highlight))
-    return {"svg": svg.chart_svg(Chart(spec, chart.description), settings.static_dir()), "description": chart.description}
+    # Boundary files are published where Streamlit serves /app/static/ from (outcomes.web.public.boundary_urls).
+    return {"svg": svg.chart_svg(Chart(spec, chart.description), settings.SERVED_STATIC), "description": chart.description}
+
+
+def map_figure(shown, highlight: str = "") -> dict | None:
+    """A map result as an SVG (None: no map, or its boundary file has gone: the table still shows)."""
+    try:
+        return figure(shown.chart, highlight) if shown is not None else None
+    except FileNotFoundError:
+        return None
 
 
 def table(frame_: pd.DataFrame | None, caption: str, index: bool = False) -> dict | None:

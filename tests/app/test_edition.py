@@ -1,0 +1,200 @@
+"""The HTML edition over the real build, as curl, a search engine and a link preview see it: every
+kind of page answers with its figures in words and tables, without JavaScript; its headers let a
+cache keep it, never past the next publication; an unknown address is a 404 that says what to do."""
+from __future__ import annotations
+
+import re
+import threading
+import xml.etree.ElementTree as ET
+from html.parser import HTMLParser
+
+import pytest
+from starlette.applications import Starlette
+from starlette.testclient import TestClient
+
+from outcomes import settings
+from outcomes.domain.fields import TYPES
+from outcomes.web import public
+from outcomes.web.routes import routes
+
+pytestmark = pytest.mark.realdata
+LEEDS = "E08000035"
+
+
+@pytest.fixture(scope="module")
+def client(built_data):
+    return TestClient(Starlette(routes=routes()))
+
+
+class Parsed(HTMLParser):
+    """What a reader without JavaScript gets from a page: its text, tables, meta tags and links."""
+
+    def __init__(self, html: str):
+        super().__init__()
+        self.text, self.meta, self.links, self.tables, self.scripts, self.svgs = [], {}, [], 0, 0, []
+        self.title, self._in_title = "", False
+        self.feed(html)
+
+    def handle_starttag(self, tag, attrs):
+        a = dict(attrs)
+        if tag == "meta":
+            self.meta[a.get("property") or a.get("name")] = a.get("content")
+        elif tag == "link" and a.get("rel") == "canonical":
+            self.meta["canonical"] = a["href"]
+        elif tag == "a":
+            self.links.append(a.get("href", ""))
+        elif tag == "table":
+            self.tables += 1
+        elif tag == "script":
+            self.scripts += 1
+        elif tag == "svg":
+            self.svgs.append(a.get("aria-label", ""))
+        self._in_title = tag == "title"
+
+    def handle_endtag(self, tag):
+        self._in_title = False
+
+    def handle_data(self, data):
+        if self._in_title:
+            self.title += data
+        self.text.append(data)
+
+    @property
+    def words(self) -> str:
+        return " ".join(" ".join(self.text).split())
+
+
+def plain(text: str) -> str:
+    """A result's Markdown sentence as it reads on a page."""
+    return " ".join(re.sub(r"\*\*|\[([^\]]+)\]\([^)]+\)", lambda m: m.group(1) or "", text).split())
+
+
+def test_an_la_page_shows_its_name_headline_figures_and_tables_without_javascript(client):
+    response = client.get(f"/areas/{LEEDS}")
+    assert response.status_code == 200 and response.headers["content-type"].startswith("text/html")
+    page = Parsed(response.text)
+    profile = public.result("la_profile", LEEDS)
+    assert page.title.startswith("Leeds: Ofsted inspection outcomes")
+    assert page.scripts == 0, "the edition needs no JavaScript"
+    for sentence in profile.summary:  # the same sentences as the Streamlit page
+        assert plain(sentence) in page.words
+    assert page.tables >= len([b for b in profile.blocks if not b.own_grade_text]) + 1
+    assert any("Leeds" in label for label in page.svgs), "each chart is an SVG named by its description"
+    # The link preview carries the headline figure; the canonical address is the page's own.
+    assert plain(profile.summary[0])[:150] in page.meta["og:description"]
+    assert page.meta["description"] == page.meta["og:description"]
+    assert page.meta["canonical"] == f"{settings.site_url()}/areas/{LEEDS}" == page.meta["og:url"]
+    assert f"/local-authority?la={LEEDS}" in page.links, "it links to its interactive view"
+    urns = [link for link in page.links if link.startswith("/schools/")]
+    assert len(urns) > 200, "Leeds's page lists its schools"
+
+
+def test_the_la_pages_figures_are_the_export_figures(client):
+    """The homes row for Leeds reads as the tidy export says: providers, graded, the share."""
+    page = Parsed(client.get(f"/areas/{LEEDS}").text).words
+    homes = next(b for b in public.result("la_profile", LEEDS).blocks if b.provider_type == "social_care_provider")
+    shown, _ = public.result("export_frames", homes.release.id, "local_authority", homes.subtype, None, LEEDS)
+    row = shown.iloc[0]
+    assert f"Leeds {int(row['providers']):,}" in page
+    assert f"{float(row['pct_good_or_outstanding']):.1f}%" in page
+
+
+@pytest.mark.parametrize("path, heading", [
+    ("/browse", "Ofsted inspection outcomes in England"), ("/areas", "Local authorities"),
+    ("/releases", "Releases and calendar"), ("/guidance/methodology", "Methodology and about"),
+    ("/areas/E10000006", "Cumbria"),           # a split authority keeps its own page
+    ("/areas/E09000001", "City of London"), ("/areas/E06000053", "Isles of Scilly"),
+])
+def test_each_kind_of_page_answers_with_its_heading(client, path, heading):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    page = Parsed(response.text)
+    assert heading in page.words and page.scripts == 0
+    assert "/assets/edition-" in response.text, "the page links its stylesheet"
+
+
+def test_every_provider_type_and_release_has_a_page(client):
+    store = public.store()
+    for ptype in TYPES:
+        latest = store.latest(ptype)
+        response = client.get(f"/types/{ptype}")
+        assert response.status_code == (200 if latest else 404), ptype
+        if latest:
+            assert TYPES[ptype].label in Parsed(response.text).words
+    for release in store.releases:
+        response = client.get(f"/releases/{release.id}")
+        assert response.status_code == 200, release.id
+        words = Parsed(response.text).words
+        assert release.title in words and "Quality assurance checklist" in words
+
+
+def test_a_school_page_reads_as_the_school_view(client):
+    urn = next(link for link in Parsed(client.get(f"/areas/{LEEDS}").text).links if link.startswith("/schools/")).split("/")[-1]
+    school = public.school_page(urn)
+    page = Parsed(client.get(f"/schools/{urn}").text)
+    assert school.name in page.title
+    assert plain(school.latest) in page.words
+    assert f"/areas/{LEEDS}" in page.links and f"/school?urn={urn}" in page.links
+
+
+@pytest.mark.parametrize("path", ["/areas/E99999999", "/areas/leeds", "/releases/no-such-release", "/schools/12",
+                                  "/schools/abc", "/types/nothing"])
+def test_an_unknown_address_is_a_404_that_says_where_to_go(client, path):
+    response = client.get(path)
+    assert response.status_code == 404
+    page = Parsed(response.text)
+    assert "Page not found" in page.words and "/areas" in page.links
+
+
+def test_a_lower_case_code_goes_to_the_page(client):
+    response = client.get(f"/areas/{LEEDS.lower()}", follow_redirects=False)
+    assert response.status_code == 301 and response.headers["location"] == f"/areas/{LEEDS}"
+
+
+def test_caching_headers_etag_and_gzip(client):
+    first = client.get(f"/areas/{LEEDS}", headers={"Accept-Encoding": "gzip"})
+    assert first.headers["content-encoding"] == "gzip"
+    age = int(re.search(r"max-age=(\d+)", first.headers["cache-control"]).group(1))
+    assert 0 <= age <= public.max_age() + 1 and first.headers["cache-control"].startswith("public")
+    again = client.get(f"/areas/{LEEDS}", headers={"If-None-Match": first.headers["etag"]})
+    assert again.status_code == 304 and again.content == b""
+    assert client.get(f"/areas/{LEEDS}", headers={"Accept-Encoding": "identity"}).text == first.text
+    css = client.get(Parsed(first.text).meta.get("canonical") and re.search(r'/assets/edition-\w+\.css', first.text).group(0))
+    assert css.status_code == 200 and "immutable" in css.headers["cache-control"] and b"govuk-" in css.content
+
+
+def test_a_preview_token_never_reaches_the_edition(client):
+    """The edition reads the public releases only: a token in the address changes nothing."""
+    plain_page = client.get(f"/areas/{LEEDS}").content
+    assert client.get(f"/areas/{LEEDS}?preview=any-token-at-all").content == plain_page
+
+
+def test_sitemap_lists_every_page_and_robots_points_at_it(client):
+    root = ET.fromstring(client.get("/sitemap.xml").content)
+    locs = {el.text.removeprefix(settings.site_url()) for el in root.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")}
+    store = public.store()
+    assert {f"/areas/{c}" for c in store.la_lookup()["new_la_code"]} <= locs
+    assert {f"/releases/{r.id}" for r in store.releases} <= locs
+    assert {"/browse", "/areas", "/releases", "/guidance/methodology"} <= locs
+    assert sum(1 for loc in locs if loc.startswith("/schools/")) > 15000
+    assert f"Sitemap: {settings.site_url()}/sitemap.xml" in client.get("/robots.txt").text
+
+
+def test_pages_made_at_once_by_many_threads_are_the_pages_made_one_by_one(client):
+    """The memo of pages is shared by every reader of the process: concurrent first requests for the
+    same and different pages each get the whole page, the same bytes as alone."""
+    from outcomes.web.edition import responses
+    paths = [f"/areas/{c}" for c in ("E08000035", "E09000033", "E10000016", "E06000001")] * 3 + ["/browse", "/releases"] * 2
+    responses._pages.clear()
+    got: dict[int, bytes] = {}
+
+    def fetch(i: int, path: str):
+        got[i] = client.get(path, headers={"Accept-Encoding": "identity"}).content
+    threads = [threading.Thread(target=fetch, args=(i, p)) for i, p in enumerate(paths)]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join(timeout=120)
+    responses._pages.clear()
+    for i, path in enumerate(paths):
+        assert got[i] == client.get(path, headers={"Accept-Encoding": "identity"}).content, path
