@@ -76,8 +76,11 @@ def _make_store(data_dir: str, preview_ids: frozenset[str]) -> Store:
     # A new set of published releases (09:30 on release day) also refreshes the release files at
     # their stable addresses, in the background: no reader waits for the zips to be written (never
     # for a preview store: embargoed files must not reach the public folder).
+    # Not a daemon thread: one still writing when the process exits was stopped inside native code,
+    # which aborted the interpreter ("FATAL: exception not rethrown", exit code 134); now the exit
+    # waits for the writes to finish.
     if not preview_ids:
-        threading.Thread(target=release_files.sync_static, args=(Path(data_dir),), name="publish-files", daemon=True).start()
+        threading.Thread(target=release_files.sync_static, args=(Path(data_dir),), name="publish-files", daemon=False).start()
     made = Store(preview=preview_ids)
     # Everything alive now (modules, the store's tables) out of the collector's reach: a full
     # collection walked this whole heap, 100 ms and more under the GIL for whichever run set it off.
