@@ -118,9 +118,12 @@ def methodology(store: Store, ledger_table: pd.DataFrame) -> list[Section]:
     findings pages) is in one ledger, `data/ledger.csv`: the figure, its quote and page, and ours beside it. An automated test
     holds each: a figure that matches must stay within its tolerance, and one that differs must differ for the reason given.
     """)
-    matches = int(ledger_table["Verdict"].eq("Matches").sum())
-    _md(sections, f"**{matches} of {len(ledger_table)} figures match** Ofsted's; each other one says why it differs.")
-    _table(sections, ledger_table)
+    if "Verdict" in ledger_table:
+        matches = int(ledger_table["Verdict"].eq("Matches").sum())
+        _md(sections, f"**{matches} of {len(ledger_table)} figures match** Ofsted's; each other one says why it differs.")
+        _table(sections, ledger_table)
+    else:
+        _md(sections, "None of the ledger's figures is for a release held on this site.")
     _md(sections, "Held but not in the ledger: schools as at 31 August 2023 (only the West Midlands rows of that file are "
                 "held; Ofsted's England figure, 89%, needs its national file), and further education and skills as at 31 "
                 "August 2021, which Ofsted published as management information with no main findings page.")
