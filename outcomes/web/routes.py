@@ -12,7 +12,7 @@ from starlette.routing import BaseRoute, Mount
 
 from outcomes.web import api, edition
 
-API_PREFIX = "/api/v1"
+API_PREFIX = api.PREFIX  # /api/v1
 
 
 def routes() -> list[BaseRoute]:
