@@ -115,23 +115,24 @@ def shape(store: Store, release: Release, scope: str, level: str) -> dict:
 
 
 def detail(store: Store, release: Release) -> dict:
-    """A release's metadata: its summary, revisions, and each data set's columns from the field
-    registry, with the lines of the export's .meta.csv for that table (every subtype, no area)."""
+    """A release's metadata: its summary, revisions, and `tables`: each data set's table by level
+    (scope x geographic level), its columns from the field registry with the lines of the export's
+    .meta.csv for that table (every subtype, no area), its areas and time periods."""
     out = summary(store, release)
     out.update(definition=release.definition or None, notes=release.notes or None,
                source_publication=release.source_publication or None,
                revisions=[{"version": r.version, "date": r.date.isoformat(), "reason": r.reason} for r in release.revisions])
-    datasets = []
+    tables = []
     for scope, offered in offer(store, release).items():
         for level in offered["geographic_levels"]:
             made = shape(store, release, scope, level)
             meta = {m["col_name"]: m for m in made["metadata"]}
-            datasets.append({"scope": scope, "geographic_level": level, "subtypes": offered["subtypes"],
+            tables.append({"scope": scope, "geographic_level": level, "subtypes": offered["subtypes"],
                              "time_periods": made["time_periods"], "areas": made["areas"],
                              "columns": [field(c, meta) for c in made["columns"]], "metadata": made["metadata"],
                              "links": {"data": _data_link(release, scope, level, "json"),
                                        "csv": _data_link(release, scope, level, "csv")}})
-    out["datasets"] = datasets
+    out["tables"] = tables
     return out
 
 

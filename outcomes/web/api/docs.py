@@ -14,8 +14,9 @@ STYLESHEET = "/assets/edition.css"
 ENDPOINTS = [
     ("/releases", "Every release published now: id, title, provider type, as-at date, publication time, version, "
                   "status, the data sets it offers (geographic levels, subtypes, scopes) and links."),
-    ("/releases/{id}", "One release's metadata: its definition and revisions, and each data set's columns as the "
-                       "field registry describes them, with the lines of the export's metadata file (.meta.csv)."),
+    ("/releases/{id}", "One release's metadata: its definition and revisions, and its tables (each data set at each "
+                       "level): their areas, time periods and columns as the field registry describes them, with the "
+                       "lines of the export's metadata file (.meta.csv)."),
     ("/releases/{id}/data", "The release's tidy table for one query, as JSON (the default) or CSV (format=csv)."),
     ("/openapi.json", "The OpenAPI 3.1 description of every endpoint, parameter, answer and error."),
     ("/docs", "This page (also at /api/v1/)."),

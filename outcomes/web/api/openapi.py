@@ -63,8 +63,8 @@ def paths() -> dict:
                                 _response("The releases", _ref("schemas", "ReleaseList")), [], False),
         "/releases/{release_id}": _operation(
             "getRelease", "One release's metadata",
-            "The release's summary, definition and revisions, and for each data set (scope x geographic level) its "
-            "columns as the field registry describes them, with the lines of the export's metadata file (.meta.csv).",
+            "The release's summary, definition and revisions, and its tables: for each data set and geographic level, "
+            "its areas, time periods and columns as the field registry describes them, with the lines of the export's metadata file (.meta.csv).",
             _response("The release", _ref("schemas", "ReleaseAnswer")), [release_id], True),
         "/releases/{release_id}/data": _operation(
             "getReleaseData", "A release's tidy table",
@@ -108,11 +108,11 @@ def schemas() -> dict:
         "role": {"enum": ["geography", "time", "filter", "indicator", "attribute"]},
         "meta": {"type": "object", "description": "The column's line of the metadata file (.meta.csv), if it has one."}})
     meta_line = {"type": "object", "description": "One line of the EES metadata file (col_name, col_type, label, ...)."}
-    detail = {"allOf": [_ref("schemas", "ReleaseSummary"), _object(["datasets"], {
+    detail = {"allOf": [_ref("schemas", "ReleaseSummary"), _object(["tables"], {
         "definition": NULLABLE_STRING, "notes": NULLABLE_STRING, "source_publication": NULLABLE_STRING,
         "revisions": {"type": "array", "items": _object(["version", "date", "reason"], {
             "version": {"type": "integer"}, "date": {"type": "string", "format": "date"}, "reason": STRING})},
-        "datasets": {"type": "array", "items": _object(["scope", "geographic_level", "columns", "metadata"], {
+        "tables": {"type": "array", "items": _object(["scope", "geographic_level", "columns", "metadata"], {
             "scope": STRING, "geographic_level": STRING, "subtypes": {"type": "array", "items": STRING},
             "time_periods": {"type": "array", "items": STRING}, "areas": {"type": "array", "items": STRING},
             "columns": {"type": "array", "items": _ref("schemas", "Column")},
