@@ -26,6 +26,7 @@ from starlette.testclient import TestClient
 
 from outcomes import settings
 from outcomes.domain.releases import load_catalogue
+from outcomes.publish import files as release_files
 from outcomes.web import api
 from outcomes.web.api.params import DATA_PARAMS
 from outcomes.web.routes import routes
@@ -67,6 +68,10 @@ def site(data_dir, tmp_path_factory):
         for k, v in env.items():
             mp.setenv(k, v)
         mp.delenv("OUTCOMES_NOW", raising=False)
+        # The public store refreshes the release files in a background thread when it opens: not
+        # wanted here (the API serves none of them), and a thread still writing zips when the test
+        # process exits aborts it.
+        mp.setattr(release_files, "sync_static", lambda *args, **kwargs: None)
         assert embargoed not in {r.id for r in load_catalogue() if r.is_visible()}
         yield {"env": env, "embargoed": embargoed}
 
