@@ -16,4 +16,4 @@ API_PREFIX = api.PREFIX  # /api/v1
 
 
 def routes() -> list[BaseRoute]:
-    return [*edition.routes(), Mount(API_PREFIX, routes=api.routes())]
+    return [*edition.routes(), api.bare(), Mount(API_PREFIX, routes=api.routes())]

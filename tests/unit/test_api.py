@@ -281,6 +281,8 @@ def test_the_docs_page_explains_the_api_with_a_real_release(client, social_care)
         assert '<link rel="stylesheet" href="/assets/edition.css">' in page and "<script" not in page
         assert f"/api/v1/releases/{social_care['id']}/data?geographic_level=local_authority&amp;format=csv" in page
         assert "pd.read_csv(" in page and "curl" in page and "never breaks" in page and "If-None-Match" in page
+    bare = client.get("/api/v1", follow_redirects=False)
+    assert bare.status_code == 307 and bare.headers["location"] == "/api/v1/docs"
 
 
 # --- headers ---

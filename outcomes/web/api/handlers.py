@@ -56,13 +56,12 @@ def openapi_json(request: Request) -> Answer:
 
 
 def docs_page(request: Request) -> Answer:
+    """The documentation page, its examples on this site's address and a release published now
+    (made per request: it is a few strings, and a memo keyed on the Host header would be anyone's)."""
     parse(request.query_params.multi_items(), NO_PARAMS)
-
-    def make() -> Answer:
-        store = public.store()
-        example = store.latest("social_care_provider") or (store.releases[-1] if store.releases else None)
-        return Answer(docs.page(example, str(request.base_url).rstrip("/")).encode("utf-8"), HTML)
-    return cached(("docs", str(request.base_url)), make)
+    store = public.store()
+    example = store.latest("social_care_provider") or (store.releases[-1] if store.releases else None)
+    return Answer(docs.page(example, str(request.base_url).rstrip("/")).encode("utf-8"), HTML)
 
 
 def not_found(request: Request) -> Answer:

@@ -79,7 +79,7 @@ def _matches(if_none_match: str | None, etag: str) -> bool:
 def respond(request: Request, answer: Answer) -> Response:
     """The answer with the shared headers; 304 (no body) when the reader already has these bytes."""
     headers = {**CORS, **public.cache_headers(), "X-API-Version": API_VERSION, "ETag": answer.etag,
-               "Vary": "Accept-Encoding", **answer.headers}
+               **answer.headers}
     if answer.status == 200 and _matches(request.headers.get("if-none-match"), answer.etag):
         return Response(status_code=304, headers={k: v for k, v in headers.items() if k != "Content-Disposition"})
     return Response(answer.body, status_code=answer.status, media_type=answer.media_type, headers=headers)
