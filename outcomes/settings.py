@@ -6,6 +6,7 @@ OUTCOMES_NOW     the clock, an ISO date-time; nothing published after it is visi
 OUTCOMES_MAX_SOURCE_MB  largest release file the build will read (default 100; the largest real one is under 4 MB)
 OUTCOMES_STATIC  folder served at /app/static (release files, boundaries; default static/)
 OUTCOMES_GEO     built boundaries (default geo/)
+OUTCOMES_PUBLIC_URL  the site's public address, for the API docs' examples (default http://localhost:8501)
 """
 from __future__ import annotations
 
@@ -49,6 +50,12 @@ def static_dir() -> Path:
 def geo_dir() -> Path:
     env = os.environ.get("OUTCOMES_GEO")
     return Path(env) if env else PROJECT_ROOT / "geo"
+
+
+def public_url() -> str:
+    """The site's address as readers reach it (scheme and host, no trailing slash): the API docs'
+    examples use it, never the request's Host header (a cached page would carry anyone's host)."""
+    return os.environ.get("OUTCOMES_PUBLIC_URL", "http://localhost:8501").rstrip("/")
 
 
 def max_source_bytes() -> int:

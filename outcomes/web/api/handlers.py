@@ -6,6 +6,7 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from outcomes import settings
 from outcomes.render.csvfiles import to_csv_bytes
 from outcomes.web import public
 from outcomes.web.api import data, docs, openapi
@@ -56,12 +57,14 @@ def openapi_json(request: Request) -> Answer:
 
 
 def docs_page(request: Request) -> Answer:
-    """The documentation page, its examples on this site's address and a release published now
-    (made per request: it is a few strings, and a memo keyed on the Host header would be anyone's)."""
+    """The documentation page: its examples on the site's public address (settings.public_url) and
+    a release published now."""
     parse(request.query_params.multi_items(), NO_PARAMS)
-    store = public.store()
-    example = store.latest("social_care_provider") or (store.releases[-1] if store.releases else None)
-    return Answer(docs.page(example, str(request.base_url).rstrip("/")).encode("utf-8"), HTML)
+    def make() -> Answer:
+        store = public.store()
+        example = store.latest("social_care_provider") or (store.releases[-1] if store.releases else None)
+        return Answer(docs.page(example, settings.public_url()).encode("utf-8"), HTML)
+    return cached(("docs", settings.public_url()), make)
 
 
 def not_found(request: Request) -> Answer:
