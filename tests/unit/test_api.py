@@ -17,6 +17,9 @@ import os
 import re
 import subprocess
 import sys
+import threading
+import time
+from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import jsonschema
@@ -28,6 +31,7 @@ from outcomes import settings
 from outcomes.domain.releases import load_catalogue
 from outcomes.publish import files as release_files
 from outcomes.web import api
+from outcomes.web.api.http import Answer, Answers
 from outcomes.web.api.params import DATA_PARAMS
 from outcomes.web.routes import routes
 
@@ -313,3 +317,43 @@ def test_an_etag_sent_back_gets_a_304_without_a_body(client, social_care):
     assert again.headers["cache-control"] == first.headers["cache-control"]
     assert client.get(path, headers={"If-None-Match": '"something-else"'}).status_code == 200
     assert client.get(path + "&format=csv").headers["etag"] != tag
+
+
+# --- the year's inspections (the flow) ---
+
+def test_in_year_csv_is_what_the_export_writes_and_an_area_picks_its_rows(client, site, listed, tmp_path):
+    flows = [r for r in listed["releases"] if r["provider_type"]["code"] == "social_care_provider"
+             and any(d["scope"] == "in_year" for d in r["datasets"])]
+    assert flows, "a social care release with its year's inspections"
+    release = flows[-1]
+    base = f"/api/v1/releases/{release['id']}/data?scope=in_year"
+    answer = client.get(base + "&format=csv")
+    assert answer.status_code == 200, answer.text
+    assert answer.content == _export(site, release["as_at"], "--scope", "in_year", tmp=tmp_path)
+    leeds = client.get(base + f"&geographic_level=local_authority&area={LEEDS}").json()
+    assert leeds["count"] >= 1 and {r["new_la_code"] for r in leeds["rows"]} == {LEEDS}
+    assert all(isinstance(r["inspections"], int) for r in leeds["rows"])
+    assert _error(client.get(base + "&geographic_level=provider"))["parameter"] == "geographic_level"
+
+
+def test_head_gives_the_headers_of_get(client):
+    got, head = client.get("/api/v1/releases"), client.head("/api/v1/releases")
+    assert head.status_code == 200 and head.headers["etag"] == got.headers["etag"]
+
+
+# --- the answers kept ---
+
+def test_an_answer_asked_for_by_many_threads_at_once_is_made_once():
+    kept, calls, lock = Answers(1000), [], threading.Lock()
+
+    def make():
+        with lock:
+            calls.append(1)
+        time.sleep(0.05)
+        return Answer(b"x" * 100)
+    with ThreadPoolExecutor(8) as pool:
+        answers = list(pool.map(lambda _: kept.get(("k",), make), range(16)))
+    assert len(calls) == 1 and {a.body for a in answers} == {b"x" * 100}
+    for i in range(20):  # bounded by bytes: the oldest answers go first
+        kept.get((i,), lambda: Answer(b"y" * 100))
+    assert kept.held <= 1000 and kept._kept_answer(("k",)) is None and kept._kept_answer((19,)) is not None

@@ -10,6 +10,9 @@ from __future__ import annotations
 
 import hashlib
 import json
+import logging
+import threading
+from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
@@ -17,10 +20,12 @@ from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from outcomes.errors import error_id
 from outcomes.web import public
 from outcomes.web.api.data import API_VERSION
 from outcomes.web.api.params import ApiError
 
+log = logging.getLogger("outcomes.api")
 JSON = "application/json"
 CSV = "text/csv; charset=utf-8"
 HTML = "text/html; charset=utf-8"
@@ -56,7 +61,53 @@ def error_answer(error: ApiError) -> Answer:
     return Answer(to_json(error.body()), JSON, error.status)
 
 
-_answers = public.Memo(512)
+class Answers:
+    """The answers made, by key: bounded by their bytes (a provider-level table is megabytes), least
+    recently used dropped first. Each key is made once: the threads asking for it while it is made
+    wait for that one (at 09:30 on release day many readers ask for the same new answer at once),
+    while answers already kept, or other keys, are served meanwhile."""
+
+    def __init__(self, max_bytes: int):
+        self.max_bytes, self.held = max_bytes, 0
+        self._lock = threading.Lock()
+        self._kept: OrderedDict[tuple, Answer] = OrderedDict()
+        self._making: dict[tuple, threading.Lock] = {}
+
+    def _kept_answer(self, key: tuple) -> Answer | None:
+        with self._lock:
+            found = self._kept.get(key)
+            if found is not None:
+                self._kept.move_to_end(key)
+            return found
+
+    def get(self, key: tuple, make: Callable[[], Answer]) -> Answer:
+        found = self._kept_answer(key)
+        if found is not None:
+            return found
+        with self._lock:
+            making = self._making.setdefault(key, threading.Lock())
+        with making:
+            found = self._kept_answer(key)
+            if found is not None:
+                return found
+            try:
+                answer = make()
+            except BaseException:
+                with self._lock:
+                    self._making.pop(key, None)
+                raise
+            with self._lock:
+                self._making.pop(key, None)
+                if len(answer.body) <= self.max_bytes // 4:
+                    self._kept[key] = answer
+                    self.held += len(answer.body)
+                while self.held > self.max_bytes and self._kept:
+                    self.held -= len(self._kept.popitem(last=False)[1].body)
+            return answer
+
+
+MAX_KEPT_BYTES = 256 * 1024 * 1024
+_answers = Answers(MAX_KEPT_BYTES)
 
 
 def cached(key: tuple, make: Callable[[], Answer]) -> Answer:
@@ -102,6 +153,12 @@ def endpoint(make: Handler) -> Callable[[Request], Awaitable[Response]]:
             answer = await run_in_threadpool(make, request)
         except ApiError as e:
             answer = error_answer(e)
+        except Exception:
+            ident = error_id()
+            log.exception("API %s failed [error %s]", request.url.path, ident)
+            answer = error_answer(ApiError(500, f"Something went wrong on the server (error {ident}). Try again later."))
+            return Response(answer.body, 500, media_type=JSON, headers={**CORS, "X-API-Version": API_VERSION,
+                                                                        "Cache-Control": "no-store"})
         return respond(request, answer)
     handle.__name__ = getattr(make, "__name__", "handle")
     return handle
