@@ -8,6 +8,7 @@ rows of the frames those functions return, or passed to them as they pass it on:
 from __future__ import annotations
 
 import math
+import re
 
 import pandas as pd
 
@@ -177,7 +178,7 @@ def file_name(release: Release, asked: dict[str, str | None]) -> str:
     slug = subtype and subtype.lower().replace(" ", "-").replace("'", "")
     scope = "in-year" if asked["scope"] == "in_year" else None
     parts = (release.id, scope, asked["geographic_level"], slug, asked["area"], asked["time_period"])
-    return "-".join(x for x in parts if x) + ".csv"
+    return re.sub(r"[^A-Za-z0-9._()-]", "-", "-".join(x for x in parts if x)) + ".csv"  # safe in a header
 
 
 def _number(value: str):

@@ -60,6 +60,7 @@ def docs_page(request: Request) -> Answer:
     """The documentation page: its examples on the site's public address (settings.public_url) and
     a release published now."""
     parse(request.query_params.multi_items(), NO_PARAMS)
+
     def make() -> Answer:
         store = public.store()
         example = store.latest("social_care_provider") or (store.releases[-1] if store.releases else None)

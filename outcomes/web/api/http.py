@@ -15,11 +15,13 @@ import threading
 from collections import OrderedDict
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
 from starlette.responses import Response
 
+from outcomes import settings
 from outcomes.errors import error_id
 from outcomes.web import public
 from outcomes.web.api.data import API_VERSION
@@ -43,8 +45,9 @@ class Answer:
     status: int = 200
     headers: dict[str, str] = field(default_factory=dict)
 
-    @property
+    @cached_property
     def etag(self) -> str:
+        """Made once per answer (a provider-level table is megabytes to hash)."""
         return '"' + hashlib.sha256(self.body).hexdigest()[:32] + '"'
 
 
@@ -111,13 +114,13 @@ _answers = Answers(MAX_KEPT_BYTES)
 
 
 def cached(key: tuple, make: Callable[[], Answer]) -> Answer:
-    """make() once per published set and key; an ApiError is an answer too (kept the same way)."""
+    """make() once per data folder, published set and key; an ApiError is an answer too (kept the same way)."""
     def made() -> Answer:
         try:
             return make()
         except ApiError as e:
             return error_answer(e)
-    return _answers.get((public.published_key(), *key), made)
+    return _answers.get((str(settings.data_dir()), public.published_key(), *key), made)
 
 
 def _matches(if_none_match: str | None, etag: str) -> bool:
