@@ -3,6 +3,7 @@ edition's stylesheet. The parameter table is written from the same definitions t
 (outcomes.web.api.params); the examples use a release published now."""
 from __future__ import annotations
 
+import re
 from html import escape
 
 from outcomes.domain.fields import SYMBOLS
@@ -43,7 +44,8 @@ def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
 
 def _param_row(p: Param) -> list[str]:
     values = ", ".join(_code(v) for v in p.enum) if p.enum else f"e.g. {_code(p.example)}" if p.example else ""
-    return [_code(p.name), escape(p.description), values, _code(p.default) if p.default else "none"]
+    described = re.sub(r"`([^`]+)`", r"<code>\1</code>", escape(p.description))  # `name` in a description is code
+    return [_code(p.name), described, values, _code(p.default) if p.default else "none"]
 
 
 def _examples(base: str, release: Release | None) -> str:
