@@ -157,6 +157,8 @@ def _export(site, release_as_at: str, *args: str, tmp: Path) -> bytes:
 @pytest.mark.parametrize("query, cli", [
     (f"geographic_level=local_authority&area={LEEDS}", ["--level", "local_authority", "--la", LEEDS]),
     ("geographic_level=regional&subtype=Children%27s+home", ["--level", "regional", "--subtype", "Children's home"]),
+    ("geographic_level=local_authority&area=E12000003", ["--level", "local_authority", "--region", "E12000003"]),
+    ("geographic_level=provider&area=E08000035", ["--level", "provider", "--la", LEEDS]),
 ])
 def test_the_csv_is_byte_for_byte_what_the_export_writes(client, site, social_care, query, cli, tmp_path):
     answer = client.get(f"/api/v1/releases/{social_care['id']}/data?{query}&format=csv")
