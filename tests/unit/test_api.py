@@ -167,6 +167,9 @@ def test_the_csv_is_byte_for_byte_what_the_export_writes(client, site, social_ca
     assert re.fullmatch(r'attachment; filename="' + re.escape(social_care["id"]) + r'-[A-Za-z_0-9-]+\.csv"',
                         answer.headers["content-disposition"])
     assert answer.content == _export(site, social_care["as_at"], *cli, tmp=tmp_path)
+    meta = client.get(f"/api/v1/releases/{social_care['id']}/metadata?{query}&format=csv")
+    assert meta.status_code == 200 and meta.headers["content-disposition"].endswith('.meta.csv"')
+    assert meta.content == (tmp_path / "export.meta.csv").read_bytes()
 
 
 def test_json_rows_carry_the_csv_figures(client, social_care):
@@ -259,6 +262,8 @@ def test_openapi_describes_every_path_and_parameter(client, listed):
     assert params["geographic_level"]["schema"]["enum"] == ["national", "regional", "local_authority", "provider"]
     data_get = doc["paths"]["/releases/{release_id}/data"]["get"]
     assert {"200", "304", "400", "404"} <= set(data_get["responses"])
+    assert [p["$ref"].rsplit("/", 1)[1] for p in data_get["parameters"]] == \
+        ["release_id", *[p.name for p in DATA_PARAMS], "IfNoneMatch"]
     refs = re.findall(r'"\$ref": ?"#/([^"]+)"', answer.text)
     for ref in refs:  # every reference resolves
         node = doc
@@ -277,6 +282,8 @@ def test_the_data_and_release_answers_match_the_document(client, social_care):
     jsonschema.Draft202012Validator(schema("ReleaseAnswer")).validate(client.get(f"/api/v1/releases/{social_care['id']}").json())
     jsonschema.Draft202012Validator(schema("DataAnswer")).validate(
         client.get(f"/api/v1/releases/{social_care['id']}/data?geographic_level=regional").json())
+    jsonschema.Draft202012Validator(schema("MetadataAnswer")).validate(
+        client.get(f"/api/v1/releases/{social_care['id']}/metadata?geographic_level=regional").json())
 
 
 def test_the_docs_page_explains_the_api_with_a_real_release(client, social_care):

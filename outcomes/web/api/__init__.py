@@ -25,7 +25,8 @@ def routes() -> list[BaseRoute]:
     """The routes under PREFIX; the last answers every other path with a JSON 404."""
     pages = [("/", handlers.docs_page), ("/docs", handlers.docs_page), ("/openapi.json", handlers.openapi_json),
              ("/releases", handlers.releases), ("/releases/{release_id}", handlers.release),
-             ("/releases/{release_id}/data", handlers.release_data), ("/{path:path}", handlers.not_found)]
+             ("/releases/{release_id}/data", handlers.release_data),
+             ("/releases/{release_id}/metadata", handlers.release_metadata), ("/{path:path}", handlers.not_found)]
     return [Route(path, endpoint(make), methods=EVERY_METHOD) for path, make in pages]
 
 

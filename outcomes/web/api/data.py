@@ -53,6 +53,7 @@ def offer(store: Store, release: Release) -> dict[str, dict]:
 def links(release: Release) -> dict[str, str]:
     return {"self": f"{PREFIX}/releases/{release.id}", "data": f"{PREFIX}/releases/{release.id}/data",
             "csv": f"{PREFIX}/releases/{release.id}/data?format=csv",
+            "metadata": f"{PREFIX}/releases/{release.id}/metadata?format=csv",
             "html": f"/releases/{release.id}", "streamlit": f"/release?id={release.id}"}
 
 

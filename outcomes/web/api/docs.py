@@ -19,6 +19,8 @@ ENDPOINTS = [
                        "level): their areas, time periods and columns as the field registry describes them, with the "
                        "lines of the export's metadata file (.meta.csv)."),
     ("/releases/{id}/data", "The release's tidy table for one query, as JSON (the default) or CSV (format=csv)."),
+    ("/releases/{id}/metadata", "The metadata file of the same query's table (format=csv: the .meta.csv the export "
+                                "writes beside the data), with the same parameters."),
     ("/openapi.json", "The OpenAPI 3.1 description of every endpoint, parameter, answer and error."),
     ("/docs", "This page (also at /api/v1/)."),
 ]

@@ -33,22 +33,47 @@ def release(request: Request) -> Answer:
     return cached(("release", found.id), lambda: json_answer({"release": data.detail(store, found)}))
 
 
-def release_data(request: Request) -> Answer:
+def _table(request: Request, make_answer) -> Answer:
+    """A checked query of a release's tidy table, answered by make_answer(release, asked, data, meta)."""
     asked = parse(request.query_params.multi_items(), DATA_PARAMS)
     store = public.store()
     found = data.release_of(store, request.path_params["release_id"])
 
     def make() -> Answer:
-        table, meta = data.query(store, found, asked)
-        if asked["format"] == "csv":
-            # The export's bytes: the same frame through the same writer, UTF-8 without the byte
-            # order mark the site's "For Excel" box adds (`python -m outcomes export --out` writes none).
-            return Answer(to_csv_bytes(table, excel_bom=False), CSV,
-                          headers={"Content-Disposition": f'attachment; filename="{data.file_name(found, asked)}"'})
-        echo = {k: v for k, v in asked.items() if v is not None}
-        return json_answer({"release": data.short(found), "query": echo, "columns": data.columns_of(table, meta),
-                            "metadata": meta.to_dict("records"), "count": len(table), "rows": data.rows(table)})
-    return cached(("data", found.id, tuple(sorted((k, v) for k, v in asked.items() if v is not None))), make)
+        return make_answer(found, asked, *data.query(store, found, asked))
+    key = tuple(sorted((k, v) for k, v in asked.items() if v is not None))
+    return cached((make_answer.__name__, found.id, key), make)
+
+
+def _csv(frame, name: str) -> Answer:
+    # The export's bytes: the same frame through the same writer, UTF-8 without the byte order
+    # mark the site's "For Excel" box adds (`python -m outcomes export --out` writes none).
+    return Answer(to_csv_bytes(frame, excel_bom=False), CSV, headers={"Content-Disposition": f'attachment; filename="{name}"'})
+
+
+def _data_answer(found, asked, table, meta) -> Answer:
+    if asked["format"] == "csv":
+        return _csv(table, data.file_name(found, asked))
+    echo = {k: v for k, v in asked.items() if v is not None}
+    return json_answer({"release": data.short(found), "query": echo, "columns": data.columns_of(table, meta),
+                        "metadata": meta.to_dict("records"), "count": len(table), "rows": data.rows(table)})
+
+
+def _metadata_answer(found, asked, table, meta) -> Answer:
+    if asked["format"] == "csv":
+        return _csv(meta, data.file_name(found, asked).removesuffix(".csv") + ".meta.csv")
+    echo = {k: v for k, v in asked.items() if v is not None}
+    return json_answer({"release": data.short(found), "query": echo, "columns": data.columns_of(table, meta),
+                        "metadata": meta.to_dict("records"), "count": len(meta)})
+
+
+def release_data(request: Request) -> Answer:
+    return _table(request, _data_answer)
+
+
+def release_metadata(request: Request) -> Answer:
+    """The metadata file (.meta.csv) of the same query's table, as the export writes it beside the data."""
+    return _table(request, _metadata_answer)
 
 
 def openapi_json(request: Request) -> Answer:

@@ -74,6 +74,14 @@ def paths() -> dict:
              "content": {"application/json": {"schema": _ref("schemas", "DataAnswer")},
                          "text/csv": {"schema": {"type": "string"}}}},
             [release_id, *data_params], True),
+        "/releases/{release_id}/metadata": _operation(
+            "getReleaseMetadata", "The metadata file of a query's table",
+            "The EES metadata of the table the same query gives (its filters and indicators, with units and decimal "
+            "places): JSON, or with format=csv the .meta.csv file `python -m outcomes export` writes beside the data.",
+            {**_response("The metadata", _ref("schemas", "MetadataAnswer")),
+             "content": {"application/json": {"schema": _ref("schemas", "MetadataAnswer")},
+                         "text/csv": {"schema": {"type": "string"}}}},
+            [release_id, *data_params], True),
         "/openapi.json": _operation("getOpenApi", "This document", "The OpenAPI 3.1 description of the API.",
                                     _response("The document", {"type": "object"}), [], False),
         "/docs": _operation("getDocs", "The API's documentation", "A page for people: what the API serves, with examples.",
@@ -136,6 +144,10 @@ def schemas() -> dict:
             "columns": {"type": "array", "items": _ref("schemas", "Column")},
             "metadata": {"type": "array", "items": meta_line}, "count": {"type": "integer"},
             "rows": {"type": "array", "items": {"type": "object", "additionalProperties": cell}}}),
+        "MetadataAnswer": _object(["api_version", "release", "query", "metadata", "count"], {
+            **version, "release": {"type": "object"}, "query": {"type": "object"},
+            "columns": {"type": "array", "items": _ref("schemas", "Column")},
+            "metadata": {"type": "array", "items": meta_line}, "count": {"type": "integer"}}),
     }
 
 
