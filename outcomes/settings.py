@@ -6,7 +6,6 @@ OUTCOMES_NOW     the clock, an ISO date-time; nothing published after it is visi
 OUTCOMES_MAX_SOURCE_MB  largest release file the build will read (default 100; the largest real one is under 4 MB)
 OUTCOMES_STATIC  folder served at /app/static (release files, boundaries; default static/)
 OUTCOMES_GEO     built boundaries (default geo/)
-OUTCOMES_PUBLIC_URL  the site's public address, for the API docs' examples (default http://localhost:8501)
 """
 from __future__ import annotations
 
@@ -52,12 +51,6 @@ def geo_dir() -> Path:
     return Path(env) if env else PROJECT_ROOT / "geo"
 
 
-def public_url() -> str:
-    """The site's address as readers reach it (scheme and host, no trailing slash): the API docs'
-    examples use it, never the request's Host header (a cached page would carry anyone's host)."""
-    return os.environ.get("OUTCOMES_PUBLIC_URL", "http://localhost:8501").rstrip("/")
-
-
 def max_source_bytes() -> int:
     """A published file bigger than this is refused before it is read (memory is finite and shared)."""
     return int(float(os.environ.get("OUTCOMES_MAX_SOURCE_MB", "100")) * 1_000_000)
@@ -90,3 +83,9 @@ def version_dir(data: Path, release_id: str, version: int) -> Path:
 def serving_dir(data: Path) -> Path:
     """The precomputed tables every page reads (outcomes.build.serving writes them)."""
     return Path(data) / "serving"
+
+
+def site_url() -> str:
+    """The site's public address, for canonical links, Open Graph tags and the sitemap of the HTML
+    edition (OUTCOMES_SITE_URL; set it to the address readers use, behind any proxy or CDN)."""
+    return os.environ.get("OUTCOMES_SITE_URL", "http://localhost:8501").rstrip("/")

@@ -296,7 +296,7 @@ def test_the_docs_page_explains_the_api_with_a_real_release(client, social_care)
         assert "pd.read_csv(" in page and "curl" in page and "never breaks" in page and "If-None-Match" in page
     # The examples name the site's public address, never the Host a request gave (nginx keeps the page for all).
     spoofed = client.get("/api/v1/docs", headers={"Host": "evil.example"}).text
-    assert "evil.example" not in spoofed and f"{settings.public_url()}/api/v1/releases/{social_care['id']}/data" in spoofed
+    assert "evil.example" not in spoofed and f"{settings.site_url()}/api/v1/releases/{social_care['id']}/data" in spoofed
     bare = client.get("/api/v1", follow_redirects=False)
     assert bare.status_code == 307 and bare.headers["location"] == "/api/v1/docs"
 

@@ -82,15 +82,15 @@ def openapi_json(request: Request) -> Answer:
 
 
 def docs_page(request: Request) -> Answer:
-    """The documentation page: its examples on the site's public address (settings.public_url) and
+    """The documentation page: its examples on the site's public address (settings.site_url) and
     a release published now."""
     parse(request.query_params.multi_items(), NO_PARAMS)
 
     def make() -> Answer:
         store = public.store()
         example = store.latest("social_care_provider") or (store.releases[-1] if store.releases else None)
-        return Answer(docs.page(example, settings.public_url()).encode("utf-8"), HTML)
-    return cached(("docs", settings.public_url()), make)
+        return Answer(docs.page(example, settings.site_url()).encode("utf-8"), HTML)
+    return cached(("docs", settings.site_url()), make)
 
 
 def not_found(request: Request) -> Answer:
