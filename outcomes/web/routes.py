@@ -12,8 +12,8 @@ from starlette.routing import BaseRoute, Mount
 
 from outcomes.web import api, edition
 
-API_PREFIX = "/api/v1"
+API_PREFIX = api.PREFIX  # /api/v1
 
 
 def routes() -> list[BaseRoute]:
-    return [*edition.routes(), Mount(API_PREFIX, routes=api.routes())]
+    return [*edition.routes(), api.bare(), Mount(API_PREFIX, routes=api.routes())]
