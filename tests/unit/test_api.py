@@ -291,7 +291,8 @@ def test_the_docs_page_explains_the_api_with_a_real_release(client, social_care)
         answer = client.get(path)
         assert answer.status_code == 200 and answer.headers["content-type"] == "text/html; charset=utf-8"
         page = answer.text
-        assert '<link rel="stylesheet" href="/assets/edition.css">' in page and "<script" not in page
+        assert re.search(r'<link rel="stylesheet" href="/assets/edition-\w+\.css">', page) and "<script" not in page
+        assert 'href="/browse"' in page, "it is in the edition's frame, with its navigation"
         assert f"/api/v1/releases/{social_care['id']}/data?geographic_level=local_authority&amp;format=csv" in page
         assert "pd.read_csv(" in page and "curl" in page and "never breaks" in page and "If-None-Match" in page
     # The examples name the site's public address, never the Host a request gave (nginx keeps the page for all).

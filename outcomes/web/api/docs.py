@@ -6,12 +6,15 @@ from __future__ import annotations
 import re
 from html import escape
 
+from markupsafe import Markup
+
 from outcomes.domain.fields import SYMBOLS
 from outcomes.domain.releases import Release
+from outcomes.render.edition.templating import render
 from outcomes.web.api.data import PREFIX
 from outcomes.web.api.params import DATA_PARAMS, Param
+from outcomes.web.edition.site import frame, interactive
 
-STYLESHEET = "/assets/edition.css"
 ENDPOINTS = [
     ("/releases", "Every release published now: id, title, provider type, as-at date, publication time, version, "
                   "status, the data sets it offers (geographic levels, subtypes, scopes) and links."),
@@ -116,17 +119,9 @@ Government Licence v3.0</a>. The machine-readable description is at
 
 
 def page(release: Release | None, base: str) -> str:
-    """The documentation page; `base` is the site's address (scheme and host) for the examples."""
-    return f"""<!DOCTYPE html>
-<html lang="en" class="govuk-template">
-<head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
-<title>API · Ofsted inspection outcomes in England</title>
-<link rel="stylesheet" href="{STYLESHEET}"><link rel="canonical" href="{escape(base + PREFIX)}/docs"></head>
-<body class="govuk-template__body">
-<a href="#main-content" class="govuk-skip-link">Skip to main content</a>
-<div class="govuk-width-container"><main class="govuk-main-wrapper" id="main-content">
-<h1 class="govuk-heading-l">The API: Ofsted inspection outcomes in England</h1>
-{_sections(base)}
-{_examples(base, release)}
-</main></div></body></html>
-"""
+    """The documentation page in the edition's frame; `base` is the site's address (scheme and host)
+    for the examples."""
+    context = frame(f"{PREFIX}/docs", "The API", "A JSON and CSV API over every published release of Ofsted inspection "
+                    "outcomes in England: the same figures as the site's tables and downloads.", interactive("data"),
+                    "Download data on the interactive site", breadcrumbs=[{"text": "API"}])
+    return render("api_docs.html", body=Markup(_sections(base) + _examples(base, release)), **context)
