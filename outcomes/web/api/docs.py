@@ -34,7 +34,7 @@ def _code(text: str) -> str:
 
 
 def _pre(text: str) -> str:
-    return f'<pre class="govuk-body" style="overflow-x:auto"><code>{escape(text)}</code></pre>'
+    return f'<pre class="govuk-body" tabindex="0" style="overflow-x:auto"><code>{escape(text)}</code></pre>'
 
 
 def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:

@@ -1,0 +1,52 @@
+"""The HTML edition in Chromium: with JavaScript off every kind of page shows its heading, figures
+and tables, axe finds no violation, and each page and its interactive view link to each other."""
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.browser.conftest import ARTIFACTS, wait_ready
+from tests.browser.test_site import AXE
+
+LEEDS = "E08000035"
+PAGES = {f"/areas/{LEEDS}": "Leeds", "/browse": "Ofsted inspection outcomes in England", "/areas": "Local authorities",
+         "/releases": "Releases and calendar", "/types/social_care_provider": "Children's social care providers",
+         "/types/state_funded_school": "State-funded schools", "/guidance/methodology": "Methodology and about",
+         "/api/v1/docs": "The API: Ofsted inspection outcomes in England", "/areas/E99999999": "Page not found"}
+
+
+@pytest.fixture
+def no_script(browser):
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 1366, "height": 1200})
+    yield context.new_page()
+    context.close()
+
+
+@pytest.mark.parametrize("path", list(PAGES))
+def test_with_javascript_off_the_page_reads_and_axe_finds_nothing(no_script, page, server, path):
+    no_script.goto(server + path)
+    expect(no_script.locator("h1")).to_have_text(PAGES[path])
+    if path.startswith(("/areas/E08", "/types/")):
+        assert no_script.locator("table.govuk-table").count() >= 2
+        assert no_script.locator("figure svg[role=img]").count() >= 1, "charts are drawn on the server"
+        box = no_script.locator("figure svg").first.bounding_box()
+        assert box["width"] > 300 and box["height"] > 100
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    no_script.screenshot(path=str(ARTIFACTS / f"edition{path.replace('/', '-')}.png"))
+    # axe needs script; the page has none of its own, so it is the same page with it on.
+    page.goto(server + path)
+    page.add_script_tag(path=str(AXE))
+    violations = page.evaluate("""async () => {
+        const r = await axe.run(document, {runOnly: {type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa', 'wcag22aa']}});
+        return r.violations.map(v => `${v.impact} ${v.id}: ${v.help} at ${v.nodes.slice(0, 3).map(n => n.target.join(' ')).join(', ')}`);
+    }""")
+    assert not violations, "\n".join(violations)
+
+
+def test_an_edition_page_and_its_interactive_view_link_to_each_other(page, server):
+    page.goto(f"{server}/areas/{LEEDS}")
+    page.get_by_role("link", name="Open the interactive version of this page").click()
+    wait_ready(page)
+    expect(page.get_by_role("heading", name="Leeds", exact=True)).to_be_visible()
+    back = page.get_by_role("link", name="This page as plain HTML")
+    assert back.get_attribute("href") == f"/areas/{LEEDS}"
