@@ -17,7 +17,7 @@ import streamlit as st
 from outcomes.domain.wording import FOOTER
 from outcomes.errors import error_id, page_failure_message
 from outcomes.web.preview import preview_banner
-from outcomes.web.routes import routes
+from outcomes.web.routes import middleware, routes
 
 SITE = "Ofsted inspection outcomes in England"
 
@@ -68,4 +68,4 @@ if __name__ == "__main__":
     run_page()
 else:
     # Imported by uvicorn under `streamlit run` (or any ASGI server: `uvicorn app:app`).
-    app = st.App(__file__, routes=routes())
+    app = st.App(__file__, routes=routes(), middleware=middleware())

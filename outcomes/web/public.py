@@ -11,7 +11,9 @@ from __future__ import annotations
 import datetime as dt
 import gc
 import pickle
+import os
 import threading
+import time
 from collections import OrderedDict
 from collections.abc import Callable
 from pathlib import Path
@@ -28,7 +30,8 @@ from outcomes.store.store import Store
 
 
 class Memo:
-    """A bounded, thread-safe memo: make(key) runs once per key while the key is kept. Two readers
+    """A bounded, thread-safe memo: make(key) runs once per key while the key is kept (None, for
+    nothing there, is never kept). Two readers
     of a new key wait for the one make (so two readers of a new published set do not both build its
     store); readers of other keys do not wait for it."""
 
@@ -50,8 +53,10 @@ class Memo:
                     return self._kept[key]
             value = make()
             with self._lock:
-                self._kept[key] = value
                 self._making.pop(key, None)
+                if value is None:  # "no such thing" is not kept: made-up keys must not crowd out real ones
+                    return None
+                self._kept[key] = value
                 while len(self._kept) > self.max_entries:
                     self._kept.popitem(last=False)
             return value
@@ -99,9 +104,31 @@ def published_releases(now: dt.datetime | None = None):
     return visible(load_catalogue(), now or settings.now())
 
 
+def this_second(kind: str, make: Callable[[], object]):
+    """make() at most once a wall-clock second (for each clock setting, catalogue and data folder):
+    every edition page and API answer asks which releases are public and how long it may be kept,
+    about 30 µs each to work out, thousands of times a second. A second starts on the same instant
+    in London time as in UTC, so at 09:30:00 the next call works it out afresh: nothing is shown
+    before its time, and nothing after it is late."""
+    key = (kind, int(time.time()), os.environ.get("OUTCOMES_NOW"), os.environ.get("OUTCOMES_CATALOGUE"),
+           os.environ.get("OUTCOMES_DATA"))
+    found = _this_second.get(key)
+    if found is None:
+        found = make()
+        if len(_this_second) > 64:
+            _this_second.clear()  # earlier seconds; a reader between this and the next line makes its own
+        _this_second[key] = found
+    return found
+
+
+_this_second: dict[tuple, object] = {}
+
+
 def published_key(now: dt.datetime | None = None) -> str:
     """The public set of releases now, each with its version: part of every key below."""
-    return prebuilt.published_key(published_releases(now))
+    if now is not None:
+        return prebuilt.published_key(published_releases(now))
+    return this_second("published", lambda: prebuilt.published_key(published_releases()))
 
 
 def store() -> Store:
@@ -176,5 +203,8 @@ def max_age(now: dt.datetime | None = None) -> int:
 
 
 def cache_headers(now: dt.datetime | None = None) -> dict[str, str]:
-    """Caching headers for anything public: shared caches may keep it for max_age seconds."""
-    return {"Cache-Control": f"public, max-age={max_age(now)}"}
+    """Caching headers for anything public: shared caches may keep it for max_age seconds. Worked
+    out once a second, so one second less: said later in the same second, it still ends in time."""
+    if now is not None:
+        return {"Cache-Control": f"public, max-age={max_age(now)}"}
+    return this_second("cache_headers", lambda: {"Cache-Control": f"public, max-age={max(max_age() - 1, 0)}"})

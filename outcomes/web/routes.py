@@ -8,6 +8,7 @@ its own routes and its catch-all page shell; none may start with Streamlit's res
 """
 from __future__ import annotations
 
+from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 
 from outcomes.web import api, edition
@@ -17,3 +18,8 @@ API_PREFIX = api.PREFIX  # /api/v1
 
 def routes() -> list[BaseRoute]:
     return [*edition.routes(), api.bare(), Mount(API_PREFIX, routes=api.routes())]
+
+
+def middleware() -> list[Middleware]:
+    """Middleware before Streamlit's own (st.App runs what it is given first)."""
+    return edition.middleware()

@@ -198,3 +198,21 @@ def test_pages_made_at_once_by_many_threads_are_the_pages_made_one_by_one(client
     responses._pages.clear()
     for i, path in enumerate(paths):
         assert got[i] == client.get(path, headers={"Accept-Encoding": "identity"}).content, path
+
+
+def test_the_fast_path_answers_a_made_page_as_the_route_does(built_data):
+    """app.py puts FastPath before Streamlit: a page already made is served from memory with the
+    same bytes and headers as its route gave, and a 304 or a HEAD as HTTP wants them."""
+    from outcomes.web.routes import middleware
+    client = TestClient(Starlette(routes=routes(), middleware=middleware()))
+    for encoding in ("gzip", "identity"):
+        made = client.get(f"/areas/{LEEDS}", headers={"Accept-Encoding": encoding})   # the route (or already made)
+        fast = client.get(f"/areas/{LEEDS}", headers={"Accept-Encoding": encoding})   # from memory
+        assert fast.content == made.content and fast.status_code == 200
+        for header in ("etag", "cache-control", "content-type", "vary"):
+            assert fast.headers[header] == made.headers[header], header
+        assert fast.headers.get("content-encoding") == made.headers.get("content-encoding")
+    assert client.get(f"/areas/{LEEDS}", headers={"If-None-Match": made.headers["etag"]}).status_code == 304
+    head = client.head(f"/areas/{LEEDS}")
+    assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) > 10_000
+    assert client.get("/areas/E99999999").status_code == 404, "an address that names nothing is never fast-pathed"

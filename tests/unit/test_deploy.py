@@ -21,7 +21,8 @@ def _manifests() -> dict[str, dict]:
     for path in sorted((DEPLOY / "k8s").glob("*.yaml")):
         for doc in yaml.safe_load_all(path.read_text()):
             assert doc.get("apiVersion") and doc.get("kind"), f"{path.name}: every manifest needs apiVersion and kind"
-            docs[doc["kind"]] = doc
+            docs.setdefault(doc["kind"], doc)  # the first of each kind by its kind (the site's Ingress)
+            docs[f"{doc['kind']}/{doc['metadata']['name']}"] = doc
     return docs
 
 
@@ -44,7 +45,7 @@ def test_every_manifest_passes_the_schemas_of_a_current_kubernetes():
             except kubernetes_validate.ValidationError as e:
                 pytest.fail(f"{path.name} ({doc['kind']}) is not a valid Kubernetes {KUBERNETES} manifest: {e.message}")
             checked.append(doc["kind"])
-    assert len(checked) == 5
+    assert len(checked) == 6
 
 
 @pytest.mark.parametrize("spoil", ["misspelt field", "wrong type"])
@@ -160,3 +161,16 @@ def test_everything_the_dockerfile_copies_is_in_the_checkout_and_let_through():
             source = source.rstrip("/")
             assert (settings.PROJECT_ROOT / source).exists(), f"the Dockerfile copies {source}, which is not in the checkout"
             assert source in allowed, f"{source} is copied but Dockerfile.dockerignore keeps it out of the build context"
+
+
+def test_the_edition_and_the_api_are_routed_without_affinity_in_nginx_and_kubernetes(k8s):
+    """Every address of the HTML edition and the API goes to any process, with no sticky cookie,
+    through the Ingress and through make serve's nginx (which caches them)."""
+    from outcomes.web.edition import PREFIXES
+    edition = k8s["Ingress/outcomes-edition"]
+    assert "nginx.ingress.kubernetes.io/affinity" not in edition["metadata"]["annotations"]
+    routed = {p["path"] for rule in edition["spec"]["rules"] for p in rule["http"]["paths"]}
+    assert routed == set(PREFIXES) | {"/api"}
+    location = re.search(r"location ~ \^/\(([^)]*)\)", (DEPLOY / "nginx.conf.template").read_text()).group(1)
+    cached = {"/" + alt.replace("\\.", ".").rstrip("$").rstrip("/") for alt in location.split("|")}
+    assert cached == set(PREFIXES) | {"/api"}

@@ -4,6 +4,7 @@ engines, screen readers, link previews and caches. Its addresses never clash wit
 (outcomes.web.routes); each page links to its interactive view, and each view links back."""
 from __future__ import annotations
 
+from starlette.middleware import Middleware
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, RedirectResponse, Response
 from starlette.routing import BaseRoute, Route
@@ -12,11 +13,16 @@ from outcomes import settings
 from outcomes.domain.fields import TYPES
 from outcomes.web import public
 from outcomes.web.edition import pages
-from outcomes.web.edition.responses import Made, respond, serve
+from outcomes.web.edition.responses import FastPath, Made, respond, serve
 from outcomes.web.edition.site import css
 
 # The edition's addresses, for the nginx location and the Kubernetes Ingress (deploy/) as well.
 PREFIXES = ("/browse", "/areas", "/releases", "/types", "/guidance", "/schools", "/assets", "/sitemap.xml", "/robots.txt")
+
+
+def middleware() -> list[Middleware]:
+    """What app.py puts in front of Streamlit: edition pages already made, served from memory."""
+    return [Middleware(FastPath, prefixes=PREFIXES)]
 
 
 async def browse(request: Request) -> Response:

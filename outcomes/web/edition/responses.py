@@ -10,9 +10,9 @@ from __future__ import annotations
 import gzip
 import hashlib
 import logging
-import time
 from collections.abc import Callable
 from dataclasses import dataclass
+from functools import cached_property
 
 from starlette.concurrency import run_in_threadpool
 from starlette.requests import Request
@@ -37,23 +37,27 @@ class Made:
     status: int = 200
     media_type: str = HTML
 
+    # The raw header lines the fast path sends (all but Cache-Control, which is worked out per second).
+    @cached_property
+    def etag_bytes(self) -> bytes:
+        return self.etag.encode()
+
+    @cached_property
+    def validators(self) -> list[tuple[bytes, bytes]]:
+        return [(b"etag", self.etag_bytes), (b"vary", b"Accept-Encoding")]
+
+    @cached_property
+    def plain_headers(self) -> list[tuple[bytes, bytes]]:
+        return [*self.validators, (b"content-type", self.media_type.encode()), (b"content-length", b"%d" % len(self.body))]
+
+    @cached_property
+    def gzip_headers(self) -> list[tuple[bytes, bytes]]:
+        return [*self.validators, (b"content-encoding", b"gzip"), (b"content-type", self.media_type.encode()),
+                (b"content-length", b"%d" % len(self.gzipped))]
+
     @classmethod
     def of(cls, body: bytes, status: int = 200, media_type: str = HTML) -> "Made":
         return cls(body, gzip.compress(body, 6, mtime=0), f'"{hashlib.sha256(body).hexdigest()[:20]}"', status, media_type)
-
-
-_headers: dict[int, dict[str, str]] = {}
-
-
-def cache_headers() -> dict[str, str]:
-    """Cache-Control for now, worked out at most once a second (every response carries it)."""
-    second = int(time.time())
-    found = _headers.get(second)
-    if found is None:
-        found = public.cache_headers()
-        _headers.clear()
-        _headers[second] = found
-    return found
 
 
 def not_found(message: str) -> Made:
@@ -63,22 +67,24 @@ def not_found(message: str) -> Made:
 
 def key_of(address: str) -> tuple[str, str, str]:
     """A page's key: its address, the data folder and the published set (one process may serve several in tests)."""
-    return address, str(settings.data_dir()), public.published_key()
+    return (address, *public.this_second("published set", lambda: (str(settings.data_dir()), public.published_key())))
 
 
 def made(address: str, make: Callable[[], str | bytes | None], missing: str = "", media_type: str = HTML) -> Made:
-    """The page at `address` for the public releases now, made the first time it is asked for."""
-    def build() -> Made:
+    """The page at `address` for the public releases now, made the first time it is asked for (an
+    address that names nothing gets the not-found page, kept once, not once per address)."""
+    def build() -> Made | None:
         body = make()
-        if body is None:
-            return not_found(missing or "There is no page at this address.")
-        return Made.of(body if isinstance(body, bytes) else body.encode(), media_type=media_type)
-    return _pages.get(key_of(address), build)
+        return None if body is None else Made.of(body if isinstance(body, bytes) else body.encode(), media_type=media_type)
+    page = _pages.get(key_of(address), build)
+    if page is None:
+        page = _pages.get(("not found", missing, *key_of("")[1:]), lambda: not_found(missing or "There is no page at this address."))
+    return page
 
 
 def respond(request: Request, page: Made, extra: dict[str, str] | None = None) -> Response:
     """The page, gzipped when the reader accepts it, or 304 when their copy is current."""
-    headers = {"ETag": page.etag, "Vary": "Accept-Encoding"} | cache_headers() | (extra or {})
+    headers = {"ETag": page.etag, "Vary": "Accept-Encoding"} | public.cache_headers() | (extra or {})
     if page.status == 200 and page.etag in request.headers.get("if-none-match", ""):
         return Response(status_code=304, headers=headers)
     if "gzip" in request.headers.get("accept-encoding", ""):
@@ -97,3 +103,36 @@ async def serve(request: Request, address: str, make: Callable[[], str | bytes |
         return Response(f"This page could not be made (error {ident}). Try again in a minute; the interactive site "
                         f"is at /overview.", 500, media_type="text/plain; charset=utf-8")
     return respond(request, page)
+
+
+class FastPath:
+    """Pure ASGI middleware, first in the process's stack (app.py hands it to st.App, which runs it
+    before Streamlit's own): a GET or HEAD of an edition page already made is answered here from
+    memory, with no routing, no session middleware and no compressing per request. Anything else
+    (a page not made yet, Streamlit, the API) goes on as before."""
+
+    def __init__(self, app, prefixes: tuple[str, ...]):
+        self.app, self.prefixes = app, prefixes
+
+    async def __call__(self, scope, receive, send):
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or not scope["path"].startswith(self.prefixes):
+            return await self.app(scope, receive, send)
+        page = _pages.peek(key_of(scope["path"]))
+        if page is None:
+            return await self.app(scope, receive, send)
+        gzip_ok = not_modified = False
+        for name, value in scope["headers"]:
+            if name == b"accept-encoding":
+                gzip_ok = b"gzip" in value
+            elif name == b"if-none-match":
+                not_modified = page.etag_bytes in value
+        cache_control = (b"cache-control", public.cache_headers()["Cache-Control"].encode())
+        if not_modified:
+            start = {"type": "http.response.start", "status": 304, "headers": [*page.validators, cache_control]}
+            body = b""
+        else:
+            start = {"type": "http.response.start", "status": page.status,
+                     "headers": [*(page.gzip_headers if gzip_ok else page.plain_headers), cache_control]}
+            body = page.gzipped if gzip_ok else page.body
+        await send(start)
+        await send({"type": "http.response.body", "body": b"" if scope["method"] == "HEAD" else body})
