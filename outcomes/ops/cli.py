@@ -310,6 +310,25 @@ def prebuild(data_dir: Optional[Path] = DataOpt) -> None:
 
 
 @app.command()
+def edition(out: Path = typer.Option(..., "--out", help="The folder to write the HTML edition into (made if missing)"),
+            only: Optional[str] = typer.Option(None, "--only", help="Only addresses starting with this, e.g. /areas"),
+            data_dir: Optional[Path] = DataOpt) -> None:
+    """Write the HTML edition of the releases public now as static files (the site's own bytes)."""
+    _apply(None, data_dir)
+    from outcomes.web import edition as site_edition
+    from outcomes.web.edition import export
+
+    addresses = [a for a in site_edition.addresses() if not only or a.startswith(only)]
+    def progress(items):  # a bar on a terminal; in a log (make, CI) a line every 10 seconds
+        return tqdm(items, desc="HTML edition", unit="page", file=sys.stderr, mininterval=0.1 if sys.stderr.isatty() else 10)
+    written, failed = export.write(out, addresses, site_edition.sitemap_xml(), progress)
+    typer.echo(f"wrote {written:,} pages of the HTML edition to {out}")
+    if failed:
+        typer.echo(f"error: {len(failed)} addresses made no page: {', '.join(failed[:10])}", err=True)
+        raise typer.Exit(1)
+
+
+@app.command()
 def warm(url: str = typer.Option("http://127.0.0.1:8501", "--url", help="The Streamlit process to warm up"),
          data_dir: Optional[Path] = DataOpt) -> None:
     """Wait for a site process to be healthy, then walk one reader's journey on it, so its first

@@ -216,3 +216,18 @@ def test_the_fast_path_answers_a_made_page_as_the_route_does(built_data):
     head = client.head(f"/areas/{LEEDS}")
     assert head.status_code == 200 and head.content == b"" and int(head.headers["content-length"]) > 10_000
     assert client.get("/areas/E99999999").status_code == 404, "an address that names nothing is never fast-pathed"
+
+
+def test_the_edition_written_as_files_is_the_sites_bytes(client, tmp_path):
+    """`python -m outcomes edition --out DIR`: each page a file at its address, as the site serves it."""
+    from typer.testing import CliRunner
+    from outcomes.ops.cli import app
+    result = CliRunner().invoke(app, ["edition", "--out", str(tmp_path), "--only", "/types"])
+    assert result.exit_code == 0, result.output
+    written = sorted(tmp_path.glob("types/*/index.html"))
+    assert len(written) == sum(1 for t in TYPES if public.store().latest(t) is not None) and written
+    for path in written:
+        address = "/" + str(path.parent.relative_to(tmp_path))
+        assert path.read_bytes() == client.get(address, headers={"Accept-Encoding": "identity"}).content, address
+    assert (tmp_path / "sitemap.xml").read_bytes() == client.get("/sitemap.xml", headers={"Accept-Encoding": "identity"}).content
+    assert list(tmp_path.glob("assets/edition-*.css"))
