@@ -315,8 +315,9 @@ def edition(out: Path = typer.Option(..., "--out", help="The folder to write the
             data_dir: Optional[Path] = DataOpt) -> None:
     """Write the HTML edition of the releases public now as static files (the site's own bytes)."""
     _apply(None, data_dir)
+    # The edition's templates and GOV.UK Frontend are loaded by the one command that writes them.
     from outcomes.web import edition as site_edition
-    from outcomes.web.edition import export
+    from outcomes.web.edition import export  # (as above)
 
     addresses = [a for a in site_edition.addresses() if not only or a.startswith(only)]
     def progress(items):  # a bar on a terminal; in a log (make, CI) a line every 10 seconds

@@ -20,7 +20,11 @@ from tests.unit.tiny_app import write_app
 def test_nginx_config_has_stickiness_websocket_upgrade_and_every_process(tmp_path):
     conf = serve.nginx_config(tmp_path, 8501, [8601, 8602, 8603])
     assert "listen 8501;" in conf and "@@" not in conf
-    assert re.findall(r"server 127\.0\.0\.1:(\d+)", conf) == ["8601", "8602", "8603"]
+    # Both upstreams (the sticky Streamlit one, the edition's least-busy one) hold every process once.
+    for name in ("streamlit", "edition"):
+        block = conf[conf.index(f"upstream {name} {{"):]
+        block = block[:block.index("}")]
+        assert re.findall(r"server 127\.0\.0\.1:(\d+)", block) == ["8601", "8602", "8603"], name
     assert "hash $sticky_key" in conf and "stbackend=" in conf
     stream = conf[conf.index("location /_stcore/stream"):]
     stream = stream[:stream.index("}")]

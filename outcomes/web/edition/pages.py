@@ -6,6 +6,7 @@ import re
 
 import pandas as pd
 
+from outcomes import settings
 from outcomes.domain import report_cards
 from outcomes.domain.fields import TYPES, Level
 from outcomes.domain.wording import long_date, when
@@ -18,12 +19,9 @@ from outcomes.results.methodology import methodology as methodology_sections
 from outcomes.results.summaries import la_names
 from outcomes.store.store import Store
 from outcomes.web import public
-from outcomes import settings
 from outcomes.web.edition.site import downloads, figure, frame, interactive, map_figure, release_caption, table, tidy
 
-
-LA_CODE = re.compile(r"E(06|07|08|09|10|11)\d{6}")
-SITE_NAME_TITLE = "Headline figures"
+LA_CODE = re.compile(r"E(06|07|08|09|10|11)\d{6}")  # an upper-tier authority's ONS code, current or former
 
 
 def map_of(release, subtype: str | None, measure: str, region: str | None):
@@ -38,8 +36,8 @@ def browse() -> str:
     """The headline of every provider type, and the long trend: the overview."""
     view = public.result("overview")
     heads = [_headline(h) for h in view.headlines]
-    described = "; ".join(f"{h['figure']} {h['figure_label']} ({h['label'].lower()})" for h in heads[:3])
-    context = frame("/browse", SITE_NAME_TITLE, f"Latest Ofsted inspection outcomes: {described}." if heads else
+    described = "; ".join(f"{h['figure']}{h['figure_label']} ({h['label'].lower()})" for h in heads[:3])
+    context = frame("/browse", "Headline figures", f"Latest Ofsted inspection outcomes: {described}." if heads else
                     "How providers were judged at their latest Ofsted inspection.", interactive("overview"))
     context |= {"headlines": heads, "trend": figure(view.trend), "breaks": view.breaks,
                 "trend_tables": [tidy("trend_frames", f"{r.provider_type_label}: figures at each release", r.id, s, None, None)
@@ -47,8 +45,6 @@ def browse() -> str:
                 "breadcrumbs": []}
     context["trend_tables"] = [t for t in context["trend_tables"] if t]
     return render("browse.html", **context)
-
-
 
 
 def _headline(h) -> dict:
@@ -99,7 +95,9 @@ def area(code: str) -> str | None:
         return None
     blocks = [_area_block(profile, b) for b in profile.blocks]
     headline = profile.summary[0] if profile.summary else profile.former_note or profile.caption
-    context = frame(f"/areas/{code}", f"{profile.name}: Ofsted inspection outcomes", headline,
+    # A former code of the same area (North Yorkshire before 2023) shows its successor's page, whose
+    # address is the canonical one.
+    context = frame(f"/areas/{profile.code}", f"{profile.name}: Ofsted inspection outcomes", headline,
                     interactive("local-authority", la=code), breadcrumbs=[{"text": "Local authorities", "href": "/areas"},
                                                                          {"text": profile.name}])
     store = public.store()

@@ -103,5 +103,7 @@ def api_csv(release: Release, level: str, subtype: str | None = None, area: str 
 
 
 def downloads(release: Release, level: str, subtype: str | None = None, area: str | None = None) -> list[tuple[str, str]]:
-    return [("Download this table (CSV, from the API)", api_csv(release, level, subtype, area)),
+    # Without a subtype the API gives every subtype beside the Total rows the table shows.
+    label = "Download this table (CSV, from the API)" if subtype else "Download this table with every subtype (CSV, from the API)"
+    return [(label, api_csv(release, level, subtype, area)),
             ("The whole release (tidy CSVs, metadata, data guidance)", f"/releases/{release.id}#files")]
