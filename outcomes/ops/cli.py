@@ -339,7 +339,8 @@ def warm(url: str = typer.Option("http://127.0.0.1:8501", "--url", help="The Str
     serve.wait_healthy(url, timeout=300)
     started = dt.datetime.now()
     loadbench.warm_up([url], loadbench.current_las(settings.data_dir()))
-    typer.echo(f"warmed up {url} in {(dt.datetime.now() - started).total_seconds():.1f} s")
+    typer.echo(f"warmed up {url} in {(dt.datetime.now() - started).total_seconds():.1f} s "
+               "(a reader's journey, then the HTML edition's first pages)")
 
 
 @app.command()

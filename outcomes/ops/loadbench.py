@@ -9,6 +9,7 @@ import dataclasses
 import random
 import statistics
 import time
+import urllib.request
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Callable, Iterable
@@ -270,11 +271,23 @@ def run_steps(url: str, steps: list[Step], cookie: str | None = None,
 
 def warm_up(urls: list[str], las: dict[str, str], seed: int = 1) -> None:
     """One journey on each server at once, and the pages it leaves out (schools' provider types,
-    data, methodology): a new process's first readers then meet warm pages (make serve, the pod's
-    postStart hook, and the benchmark before it times the load)."""
+    data, methodology), then the HTML edition's first pages: a new process's first readers then meet
+    warm pages (make serve, the pod's postStart hook, and the benchmark before it times the load)."""
     rest = [step("provider-types", "type=state_funded_school"), step("data"), step("methodology")]
 
     async def main() -> None:
         await asyncio.gather(*(walk(u, n, journey(las, random.Random(seed + n)) + rest, [], lambda: None)
                                for n, u in enumerate(urls)))
     _run(main())
+    for u in urls:
+        warm_plain_pages(u, next(iter(las), None))
+
+
+def warm_plain_pages(url: str, la_code: str | None) -> None:
+    """The HTML edition's first pages and the API's list, by HTTP, as a reader would ask: the first
+    page a process makes pays for the templates and the SVG renderer (about 1.5 s), every later one
+    only for its own charts. An edition page that fails raises here, before readers come."""
+    for address in ["/browse", "/areas", "/releases", *([f"/areas/{la_code}", f"/local-authority?la={la_code}"]
+                                                        if la_code else []), "/api/v1/releases"]:
+        with urllib.request.urlopen(url.rstrip("/") + address, timeout=120) as answer:
+            answer.read()

@@ -74,6 +74,6 @@ def test_warm_walks_a_readers_journey_on_a_fresh_process(built_data, tmp_path):
 
     with running(settings.PROJECT_ROOT / "app.py", log_dir=tmp_path) as (url, _proc):
         result = CliRunner().invoke(app, ["warm", "--url", url])
-        assert result.exit_code == 0 and "warmed up" in result.output, result.output
+        assert result.exit_code == 0 and "warmed up" in result.output and "HTML edition" in result.output, result.output
         first = loadbench.run_steps(url, [step("local-authority", "la=E08000035", expect="Leeds")])[0]
     assert first.ok, first.error

@@ -8,14 +8,22 @@ import threading
 import xml.etree.ElementTree as ET
 from html.parser import HTMLParser
 
+from pathlib import Path
+
 import pytest
+import streamlit
 from starlette.applications import Starlette
+from starlette.middleware import Middleware
+from starlette.middleware.gzip import GZipMiddleware
+from starlette.responses import FileResponse
+from starlette.routing import Route
 from starlette.testclient import TestClient
 
 from outcomes import settings
 from outcomes.domain.fields import TYPES
 from outcomes.web import public
-from outcomes.web.routes import routes
+from outcomes.web.edition.shell import PLAIN
+from outcomes.web.routes import middleware, routes
 
 pytestmark = pytest.mark.realdata
 LEEDS = "E08000035"
@@ -231,3 +239,65 @@ def test_the_edition_written_as_files_is_the_sites_bytes(client, tmp_path):
         assert path.read_bytes() == client.get(address, headers={"Accept-Encoding": "identity"}).content, address
     assert (tmp_path / "sitemap.xml").read_bytes() == client.get("/sitemap.xml", headers={"Accept-Encoding": "identity"}).content
     assert list(tmp_path.glob("assets/edition-*.css"))
+
+
+# The interactive pages' shell (outcomes.web.edition.shell): Streamlit's own index.html behind the
+# site's middleware, compressed when asked as Streamlit does, so the middleware must ask for it plain.
+STREAMLIT_SHELL = Path(streamlit.__file__).parent / "static" / "index.html"
+
+
+def shell_app() -> Starlette:
+    async def shell(request):
+        return FileResponse(STREAMLIT_SHELL, media_type="text/html")
+    inner = Starlette(routes=[*routes(), Route("/{path:path}", shell)], middleware=[Middleware(GZipMiddleware, minimum_size=100)])
+    for entry in reversed(middleware()):
+        inner = entry.cls(inner, *entry.args, **entry.kwargs)
+    return inner
+
+
+@pytest.fixture(scope="module")
+def shell_client(built_data):
+    return TestClient(shell_app())
+
+
+def test_an_interactive_pages_shell_previews_as_its_plain_page_and_links_to_it(client, shell_client):
+    """A link to Leeds's profile pasted into a chat, or read with JavaScript off, shows Leeds and its
+    headline figure (not "Streamlit"), and leads to the page that works without JavaScript."""
+    plain_page = Parsed(client.get(f"/areas/{LEEDS}").text)
+    for address in (f"/local-authority?la={LEEDS}", f"/local-authority?la={LEEDS.lower()}&preview=any-token"):
+        response = shell_client.get(address, headers={"Accept-Encoding": "gzip"})
+        assert response.status_code == 200 and response.headers["content-encoding"] == "gzip"
+        shell = Parsed(response.text)
+        assert "Leeds" in shell.title and "Streamlit" not in shell.title
+        for name in ("description", "og:title", "og:description", "canonical"):
+            assert shell.meta[name] == plain_page.meta[name], name
+        assert f"/areas/{LEEDS}" in shell.links and "The same page without JavaScript" in shell.words
+        assert plain_page.meta["description"] in shell.words
+        assert shell.scripts >= 1, "the interactive page still loads with JavaScript on"
+
+
+@pytest.mark.parametrize("address, plain_address", [
+    ("/", "/browse"), ("/overview", "/browse"), ("/provider-types?type=social_care_provider", "/types/social_care_provider"),
+    ("/school?urn=100000", "/schools/100000"), ("/methodology", "/guidance/methodology"), ("/calendar", "/releases"),
+    ("/local-authority", "/areas")])
+def test_each_interactive_page_names_its_plain_page(shell_client, client, address, plain_address):
+    shell = Parsed(shell_client.get(address).text)
+    assert shell.meta["canonical"] == Parsed(client.get(plain_address).text).meta["canonical"]
+    assert plain_address in shell.links
+
+
+def test_a_shell_naming_nothing_gets_the_sites_head_and_the_sections_index(shell_client):
+    made_up = shell_client.get("/release?id=no-such-release")
+    assert made_up.status_code == 200
+    shell = Parsed(made_up.text)
+    assert shell.title == "Ofsted inspection outcomes in England" and "canonical" not in shell.meta
+    assert "/releases" in shell.links and "/releases/no-such-release" not in shell.links
+    assert shell_client.get("/school?urn=<script>").text.count("<script>") == shell_client.get("/school").text.count("<script>")
+
+
+def test_every_streamlit_page_has_a_plain_page_and_other_addresses_pass_untouched(shell_client):
+    # st.Page's url_path is known only inside a script run, so the addresses are read from app.py.
+    url_paths = re.findall(r'url_path="([^"]+)"', (settings.PROJECT_ROOT / "app.py").read_text())
+    assert len(url_paths) >= 9 and set(PLAIN) == {""} | set(url_paths)
+    other = shell_client.get("/_stcore/not-a-page")
+    assert other.content == STREAMLIT_SHELL.read_bytes(), "only Streamlit's page addresses are dressed"

@@ -10,6 +10,7 @@ from starlette.applications import Starlette
 from starlette.testclient import TestClient
 
 from outcomes.web.routes import routes
+from tests.app.test_edition import shell_app
 from tests.unit.test_embargo_export import RELEASE_DAY, built_site
 
 PAGES = ["/browse", "/areas", "/areas/E08000035", "/releases", "/types/social_care_provider", "/guidance/methodology",
@@ -54,3 +55,18 @@ def test_from_its_time_the_same_process_serves_it(client, monkeypatch):
     assert client.get("/releases/sc-2024").status_code == 200
     assert "as at 31 March 2024" in client.get("/types/social_care_provider").text
     assert "/releases/sc-2024" in client.get("/sitemap.xml").text
+
+
+def test_an_interactive_pages_shell_says_nothing_of_a_release_before_its_time(site, monkeypatch):
+    """The shell of the release view (its title and preview come from the edition) is the same for
+    a coming release as for a made-up one, with or without a token, until 09:30."""
+    for k, v in site.items():
+        monkeypatch.setenv(k, v)
+    shells = TestClient(shell_app())
+    monkeypatch.setenv("OUTCOMES_NOW", f"{RELEASE_DAY}T09:29:50")
+    made_up = shells.get("/release?id=sc-1999").content
+    for address in ("/release?id=sc-2024", "/release?id=sc-2024&preview=any-token-at-all"):
+        assert shells.get(address).content == made_up, address
+    assert b"31 March 2024" not in made_up
+    monkeypatch.setenv("OUTCOMES_NOW", f"{RELEASE_DAY}T09:30:00")
+    assert "31 March 2024" in shells.get("/release?id=sc-2024").text

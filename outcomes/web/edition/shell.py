@@ -1,0 +1,157 @@
+"""The interactive pages' shell, as a reader without JavaScript, a search engine or a link preview
+sees it. Streamlit answers every page address (/local-authority?la=E08000035) with the same empty
+index.html, titled "Streamlit", whose <noscript> speaks to AI agents. A link to Leeds's profile
+pasted into a chat or an email then previews as "Streamlit", and a reader with JavaScript off is
+left with nothing.
+
+ShellHead, before Streamlit in the process's stack, gives that shell the head of the page's plain
+HTML equivalent in the edition (title, description with the headline figure, canonical link, Open
+Graph tags) and a <noscript> that says what the page is and links to its plain version. The head is
+taken from the edition page itself, asked for inside the process as any reader would (no cookie, no
+token, no query), so it never says more than the public edition: a release still under embargo, or
+an address that names nothing, gets the site's own head and a link to the section's index, the same
+for both. With JavaScript on nothing changes: Streamlit sets each page's title as it runs.
+"""
+from __future__ import annotations
+
+import gzip
+import html
+import re
+from urllib.parse import parse_qs
+
+from outcomes.web.edition.site import SITE_NAME
+
+# Streamlit's page addresses (app.py's url_path of each st.Page; "" is the default page), each with
+# its plain equivalent: the address when the page's query names one thing, else the section's index.
+# tests/app/test_edition.py holds this equal to app.pages().
+PLAIN = {
+    "": ("/browse", None, None),
+    "overview": ("/browse", None, None),
+    "local-authority": ("/areas", "la", "/areas/{}"),
+    "provider-types": ("/browse", "type", "/types/{}"),
+    "map": ("/areas", "type", "/types/{}"),
+    "school": ("/areas", "urn", "/schools/{}"),
+    "data": ("/releases", None, None),
+    "methodology": ("/guidance/methodology", None, None),
+    "release": ("/releases", "id", "/releases/{}"),
+    "calendar": ("/releases", None, None),
+}
+# What a named thing's address may hold (anything else is not asked for: the section's index).
+_NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
+_HEAD_TAGS = re.compile(rb'<title>.*?</title>|<meta name="description"[^>]*>|<link rel="canonical"[^>]*>'
+                        rb'|<meta property="og:[^>]*>', re.S)
+_DESCRIPTION = re.compile(rb'<meta name="description" content="([^"]*)"')
+_OG_TITLE = re.compile(rb'<meta property="og:title" content="([^"]*)"')
+_SHELL_TITLE = re.compile(rb"<title>[^<]*</title>")
+_SHELL_NOSCRIPT = re.compile(rb"<noscript>.*?</noscript>", re.S)
+SITE_DESCRIPTION = ("Ofsted inspection outcomes in England by provider type and local authority: schools, "
+                    "children's social care, local authority children's services and more, with maps and "
+                    "downloadable tables.")
+
+
+def plain_addresses(path: str, query_string: bytes) -> tuple[str, str] | None:
+    """(the plain page named by the address, its section's index) for a Streamlit page address;
+    None for any other address."""
+    entry = PLAIN.get(path.strip("/"))
+    if entry is None:
+        return None
+    index, param, named = entry
+    value = (parse_qs(query_string.decode("latin-1")).get(param) or [""])[0] if param else ""
+    if param == "la":
+        value = value.upper()
+    return (named.format(value) if value and _NAME.fullmatch(value) else index), index
+
+
+def head_of(page: bytes) -> tuple[bytes, str, str]:
+    """The head tags of an edition page, and its title and description as text."""
+    tags = b"\n    ".join(_HEAD_TAGS.findall(page.split(b"</head>", 1)[0]))
+    title, description = _OG_TITLE.search(page), _DESCRIPTION.search(page)
+    return (tags, html.unescape(title.group(1).decode()) if title else SITE_NAME,
+            html.unescape(description.group(1).decode()) if description else SITE_DESCRIPTION)
+
+
+def site_head() -> tuple[bytes, str, str]:
+    description = html.escape(SITE_DESCRIPTION)
+    tags = (f'<title>{html.escape(SITE_NAME)}</title>\n    <meta name="description" content="{description}">\n    '
+            f'<meta property="og:site_name" content="{html.escape(SITE_NAME)}">\n    '
+            f'<meta property="og:title" content="{html.escape(SITE_NAME)}">\n    '
+            f'<meta property="og:description" content="{description}">')
+    return tags.encode(), SITE_NAME, SITE_DESCRIPTION
+
+
+def noscript(title: str, description: str, plain: str) -> bytes:
+    links = " · ".join(f'<a href="{href}">{text}</a>' for href, text in (
+        ("/browse", "Headline figures"), ("/areas", "Local authorities"), ("/releases", "Releases and data files"),
+        ("/guidance/methodology", "Methodology"), ("/api/v1/docs", "The data API")))
+    return (f'<noscript><main style="font-family:Arial,sans-serif;max-width:40em;margin:2em auto;padding:0 1em">'
+            f"<h1>{html.escape(title)}</h1><p>{html.escape(description)}</p>"
+            f'<p>This interactive page needs JavaScript. <a href="{html.escape(plain)}">The same page without '
+            f"JavaScript</a> has its figures, tables and charts.</p><p>Every page without JavaScript: {links}</p>"
+            f"</main></noscript>").encode()
+
+
+def dressed(shell: bytes, head: bytes, title: str, description: str, plain: str) -> bytes:
+    """Streamlit's index.html with the page's head and a <noscript> for people."""
+    shell = _SHELL_TITLE.sub(lambda _: head, shell, count=1)
+    return _SHELL_NOSCRIPT.sub(lambda _: noscript(title, description, plain), shell, count=1)
+
+
+async def _collect(app, scope, receive=None) -> tuple[int, list, bytes]:
+    """Run an ASGI app on a request and keep its whole answer (a page shell or an edition page: a few KB)."""
+    answer: dict = {"status": 500, "headers": [], "body": []}
+
+    async def no_body():
+        return {"type": "http.request", "body": b"", "more_body": False}
+
+    async def keep(message):
+        if message["type"] == "http.response.start":
+            answer["status"], answer["headers"] = message["status"], message.get("headers", [])
+        elif message["type"] == "http.response.body":
+            answer["body"].append(message.get("body", b""))
+    await app(scope, receive or no_body, keep)
+    return answer["status"], answer["headers"], b"".join(answer["body"])
+
+
+class ShellHead:
+    """Pure ASGI middleware: a GET or HEAD of a Streamlit page address gets its shell dressed with
+    the head of the plain page (see the module's docstring). Anything else passes untouched."""
+
+    def __init__(self, app):
+        self.app = app
+
+    async def __call__(self, scope, receive, send):
+        addresses = (plain_addresses(scope["path"], scope.get("query_string", b""))
+                     if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") else None)
+        if addresses is None:
+            return await self.app(scope, receive, send)
+        plain, index = addresses
+        # The shell uncompressed and unconditional: it is rewritten, so Streamlit's ETag is not its own.
+        shell_scope = dict(scope, method="GET", headers=[(n, v) for n, v in scope["headers"] if n not in (
+            b"accept-encoding", b"if-none-match", b"if-modified-since", b"range")])
+        status, headers, shell = await _collect(self.app, shell_scope, receive)
+        if status != 200 or not any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers):
+            return await _replay(send, status, headers, shell, scope["method"])
+        head = await self._head(scope, plain)
+        if head is None:
+            plain, head = index, site_head()
+        body = dressed(shell, *head, plain)
+        gzip_ok = any(n == b"accept-encoding" and b"gzip" in v for n, v in scope["headers"])
+        if gzip_ok:
+            body = gzip.compress(body, 6)
+        kept = [(n, v) for n, v in headers if n not in (b"content-length", b"content-encoding", b"etag",
+                                                         b"last-modified", b"accept-ranges", b"vary")]
+        kept += [(b"content-length", str(len(body)).encode()), (b"vary", b"Accept-Encoding")]
+        kept += [(b"content-encoding", b"gzip")] if gzip_ok else []
+        await _replay(send, 200, kept, body, scope["method"])
+
+    async def _head(self, scope, plain: str) -> tuple[bytes, str, str] | None:
+        """The plain page's head, asked for as a reader with no cookie and no token would."""
+        host = [(n, v) for n, v in scope["headers"] if n == b"host"]
+        page_scope = dict(scope, method="GET", path=plain, raw_path=plain.encode(), query_string=b"", headers=host)
+        status, _headers, page = await _collect(self.app, page_scope)
+        return head_of(page) if status == 200 else None
+
+
+async def _replay(send, status: int, headers: list, body: bytes, method: str) -> None:
+    await send({"type": "http.response.start", "status": status, "headers": headers})
+    await send({"type": "http.response.body", "body": b"" if method == "HEAD" else body})
