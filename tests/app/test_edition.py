@@ -298,6 +298,18 @@ def test_a_shell_naming_nothing_gets_the_sites_head_and_the_sections_index(shell
 def test_every_streamlit_page_has_a_plain_page_and_other_addresses_pass_untouched(shell_client):
     # st.Page's url_path is known only inside a script run, so the addresses are read from app.py.
     url_paths = re.findall(r'url_path="([^"]+)"', (settings.PROJECT_ROOT / "app.py").read_text())
-    assert len(url_paths) >= 9 and set(PLAIN) == {""} | set(url_paths)
-    other = shell_client.get("/_stcore/not-a-page")
-    assert other.content == STREAMLIT_SHELL.read_bytes(), "only Streamlit's page addresses are dressed"
+    assert len(url_paths) >= 9 and set(PLAIN) == {"", "index.html"} | set(url_paths)
+    bare = TestClient(Starlette(routes=routes()))
+    for address in (f"/areas/{LEEDS}", "/areas/E99999999", "/api/v1/releases", "/sitemap.xml"):
+        assert shell_client.get(address).content == bare.get(address).content, f"{address} must pass untouched"
+
+
+@pytest.mark.parametrize("address", ["/no-such-page", "/static/js/index.old.js", "/_stcore/not-a-page"])
+def test_an_address_that_is_no_page_is_a_404_not_streamlits_shell_as_a_page(shell_client, address):
+    """Streamlit gives its shell, 200, for any address; a search engine would index a mistyped link."""
+    for encoding in ("gzip", "identity"):
+        response = shell_client.get(address, headers={"Accept-Encoding": encoding})
+        assert response.status_code == 404, address
+        shell = Parsed(response.text)
+        assert shell.title.startswith("Page not found") and "There is no page at this address" in shell.words
+        assert "/browse" in shell.links and shell.scripts >= 1, "with JavaScript on, Streamlit says so itself"

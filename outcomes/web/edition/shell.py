@@ -11,6 +11,8 @@ taken from the edition page itself, asked for inside the process as any reader w
 token, no query), so it never says more than the public edition: a release still under embargo, or
 an address that names nothing, gets the site's own head and a link to the section's index, the same
 for both. With JavaScript on nothing changes: Streamlit sets each page's title as it runs.
+
+An address that is none of Streamlit's pages gets the same shell as a 404 (ShellHead._not_a_page).
 """
 from __future__ import annotations
 
@@ -35,6 +37,7 @@ PLAIN = {
     "methodology": ("/guidance/methodology", None, None),
     "release": ("/releases", "id", "/releases/{}"),
     "calendar": ("/releases", None, None),
+    "index.html": ("/browse", None, None),  # Streamlit serves the shell at its file name too
 }
 # What a named thing's address may hold (anything else is not asked for: the section's index).
 _NAME = re.compile(r"[A-Za-z0-9_-]{1,80}")
@@ -44,6 +47,7 @@ _DESCRIPTION = re.compile(rb'<meta name="description" content="([^"]*)"')
 _OG_TITLE = re.compile(rb'<meta property="og:title" content="([^"]*)"')
 _SHELL_TITLE = re.compile(rb"<title>[^<]*</title>")
 _SHELL_NOSCRIPT = re.compile(rb"<noscript>.*?</noscript>", re.S)
+_STREAMLIT_ROOT = b'<div id="root"></div>'  # what marks an answer as Streamlit's page shell
 SITE_DESCRIPTION = ("Ofsted inspection outcomes in England by provider type and local authority: schools, "
                     "children's social care, local authority children's services and more, with maps and "
                     "downloadable tables.")
@@ -70,27 +74,30 @@ def head_of(page: bytes) -> tuple[bytes, str, str]:
             html.unescape(description.group(1).decode()) if description else SITE_DESCRIPTION)
 
 
-def site_head() -> tuple[bytes, str, str]:
+def site_head(title: str = SITE_NAME) -> tuple[bytes, str, str]:
+    """The site's own head: for an address whose plain page is not public (or is not at all)."""
     description = html.escape(SITE_DESCRIPTION)
-    tags = (f'<title>{html.escape(SITE_NAME)}</title>\n    <meta name="description" content="{description}">\n    '
+    tags = (f'<title>{html.escape(title)}</title>\n    <meta name="description" content="{description}">\n    '
             f'<meta property="og:site_name" content="{html.escape(SITE_NAME)}">\n    '
             f'<meta property="og:title" content="{html.escape(SITE_NAME)}">\n    '
             f'<meta property="og:description" content="{description}">')
     return tags.encode(), SITE_NAME, SITE_DESCRIPTION
 
 
-def noscript(title: str, description: str, plain: str) -> bytes:
+def noscript(title: str, description: str, plain: str | None) -> bytes:
+    """What a reader without JavaScript sees: the page's name and headline, the way to its plain
+    page (none for an address that is no page), and every section of the edition."""
     links = " · ".join(f'<a href="{href}">{text}</a>' for href, text in (
         ("/browse", "Headline figures"), ("/areas", "Local authorities"), ("/releases", "Releases and data files"),
         ("/guidance/methodology", "Methodology"), ("/api/v1/docs", "The data API")))
+    way = (f'<p>This interactive page needs JavaScript. <a href="{html.escape(plain)}">The same page without '
+           "JavaScript</a> has its figures, tables and charts.</p>") if plain else ""
     return (f'<noscript><main style="font-family:Arial,sans-serif;max-width:40em;margin:2em auto;padding:0 1em">'
-            f"<h1>{html.escape(title)}</h1><p>{html.escape(description)}</p>"
-            f'<p>This interactive page needs JavaScript. <a href="{html.escape(plain)}">The same page without '
-            f"JavaScript</a> has its figures, tables and charts.</p><p>Every page without JavaScript: {links}</p>"
-            f"</main></noscript>").encode()
+            f"<h1>{html.escape(title)}</h1><p>{html.escape(description)}</p>{way}"
+            f"<p>Every page without JavaScript: {links}</p></main></noscript>").encode()
 
 
-def dressed(shell: bytes, head: bytes, title: str, description: str, plain: str) -> bytes:
+def dressed(shell: bytes, head: bytes, title: str, description: str, plain: str | None) -> bytes:
     """Streamlit's index.html with the page's head and a <noscript> for people."""
     shell = _SHELL_TITLE.sub(lambda _: head, shell, count=1)
     return _SHELL_NOSCRIPT.sub(lambda _: noscript(title, description, plain), shell, count=1)
@@ -123,6 +130,8 @@ class ShellHead:
         addresses = (plain_addresses(scope["path"], scope.get("query_string", b""))
                      if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") else None)
         if addresses is None:
+            if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+                return await self._not_a_page(scope, receive, send)
             return await self.app(scope, receive, send)
         plain, index = addresses
         # The shell uncompressed and unconditional: it is rewritten, so Streamlit's ETag is not its own.
@@ -143,6 +152,43 @@ class ShellHead:
         kept += [(b"content-length", str(len(body)).encode()), (b"vary", b"Accept-Encoding")]
         kept += [(b"content-encoding", b"gzip")] if gzip_ok else []
         await _replay(send, 200, kept, body, scope["method"])
+
+    async def _not_a_page(self, scope, receive, send) -> None:
+        """Streamlit answers an address that is none of its pages (a mistyped link, an old bookmark,
+        an asset of an older build) with its shell and 200, and says "page not found" only once the
+        script runs: a search engine indexes that as a page, and a browser reads the HTML as the
+        asset it asked for. Here that answer is a 404 with the same shell (so with JavaScript on
+        Streamlit still shows its own message) and a <noscript> that says so. Every other answer
+        streams through untouched; only a 200 HTML answer is held to be looked at."""
+        held: dict | None = None
+
+        async def watch(message):
+            nonlocal held
+            if message["type"] == "http.response.start":
+                headers = message.get("headers", [])
+                if message["status"] == 200 and any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers):
+                    held = {"start": message, "body": []}
+                    return
+            if held is None:
+                return await send(message)
+            held["body"].append(message.get("body", b""))
+            if not message.get("more_body"):
+                await self._answer_held(held["start"], b"".join(held["body"]), scope["method"], send)
+        await self.app(scope, receive, watch)
+
+    async def _answer_held(self, start: dict, body: bytes, method: str, send) -> None:
+        headers = start.get("headers", [])
+        gzipped = any(n == b"content-encoding" and v == b"gzip" for n, v in headers)
+        page = gzip.decompress(body) if gzipped and body else body
+        if _STREAMLIT_ROOT not in page:
+            await send(start)
+            return await send({"type": "http.response.body", "body": body})
+        tags = site_head(f"Page not found · {SITE_NAME}")[0]
+        page = dressed(page, tags, "Page not found", "There is no page at this address. Check it, or start from "
+                       "one of the pages below.", None)
+        page = gzip.compress(page, 6) if gzipped else page
+        kept = [(n, v) for n, v in headers if n not in (b"content-length", b"etag", b"last-modified", b"accept-ranges")]
+        await _replay(send, 404, [*kept, (b"content-length", str(len(page)).encode())], page, method)
 
     async def _head(self, scope, plain: str) -> tuple[bytes, str, str] | None:
         """The plain page's head, asked for as a reader with no cookie and no token would."""
