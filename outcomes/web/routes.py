@@ -12,6 +12,7 @@ from starlette.middleware import Middleware
 from starlette.routing import BaseRoute, Mount
 
 from outcomes.web import api, edition
+from outcomes.web.edition.shell import ShellHead
 
 API_PREFIX = api.PREFIX  # /api/v1
 
@@ -21,5 +22,8 @@ def routes() -> list[BaseRoute]:
 
 
 def middleware() -> list[Middleware]:
-    """Middleware before Streamlit's own (st.App runs what it is given first)."""
-    return edition.middleware()
+    """Middleware before Streamlit's own (st.App runs what it is given first): the Streamlit pages'
+    shell dressed with its plain page's head (outermost, so the head it asks for inside the process
+    comes from the edition's fast path once made; the edition's and the API's own addresses pass it
+    untouched), then the edition's fast path."""
+    return [Middleware(ShellHead, passes=(*edition.PREFIXES, API_PREFIX)), *edition.middleware()]

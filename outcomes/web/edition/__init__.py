@@ -14,7 +14,6 @@ from outcomes.domain.fields import TYPES
 from outcomes.web import public
 from outcomes.web.edition import pages
 from outcomes.web.edition.responses import FastPath, Made, respond, serve
-from outcomes.web.edition.shell import ShellHead
 from outcomes.web.edition.site import css
 
 # The edition's addresses, for the nginx location and the Kubernetes Ingress (deploy/) as well.
@@ -22,10 +21,8 @@ PREFIXES = ("/browse", "/areas", "/releases", "/types", "/guidance", "/schools",
 
 
 def middleware() -> list[Middleware]:
-    """What app.py puts in front of Streamlit: the interactive pages' shell with its plain page's head
-    (outermost, so the head it asks for comes from memory once made), then edition pages already
-    made, served from memory."""
-    return [Middleware(ShellHead), Middleware(FastPath, prefixes=PREFIXES)]
+    """What app.py puts in front of Streamlit: edition pages already made, served from memory."""
+    return [Middleware(FastPath, prefixes=PREFIXES)]
 
 
 async def browse(request: Request) -> Response:

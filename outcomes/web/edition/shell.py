@@ -123,14 +123,16 @@ class ShellHead:
     """Pure ASGI middleware: a GET or HEAD of a Streamlit page address gets its shell dressed with
     the head of the plain page (see the module's docstring). Anything else passes untouched."""
 
-    def __init__(self, app):
-        self.app = app
+    def __init__(self, app, passes: tuple[str, ...] = ()):
+        # Addresses of this site's own routes (the edition, the API): never Streamlit's shell, so
+        # their answers (the edition's fast path) go straight through, never held and looked at.
+        self.app, self.passes = app, passes
 
     async def __call__(self, scope, receive, send):
         addresses = (plain_addresses(scope["path"], scope.get("query_string", b""))
                      if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") else None)
         if addresses is None:
-            if scope["type"] == "http" and scope["method"] in ("GET", "HEAD"):
+            if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and not scope["path"].startswith(self.passes):
                 return await self._not_a_page(scope, receive, send)
             return await self.app(scope, receive, send)
         plain, index = addresses
