@@ -22,8 +22,7 @@ def routes() -> list[BaseRoute]:
 
 
 def middleware() -> list[Middleware]:
-    """Middleware before Streamlit's own (st.App runs what it is given first): the Streamlit pages'
-    shell dressed with its plain page's head (outermost, so the head it asks for inside the process
-    comes from the edition's fast path once made; the edition's and the API's own addresses pass it
-    untouched), then the edition's fast path."""
-    return [Middleware(ShellHead, passes=(*edition.PREFIXES, API_PREFIX)), *edition.middleware()]
+    """Middleware before Streamlit's own (st.App runs what it is given first): the edition's fast
+    path first, so a page already made costs nothing else; then the Streamlit pages' shell dressed
+    with its plain page's head (the edition's and the API's own addresses pass it untouched)."""
+    return [*edition.middleware(), Middleware(ShellHead, passes=(*edition.PREFIXES, API_PREFIX))]
