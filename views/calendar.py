@@ -2,6 +2,7 @@
 import pandas as pd
 import streamlit as st
 
+from outcomes.results.release import published_by_type
 from outcomes.web import cache, render
 
 st.title("Release calendar")
@@ -23,5 +24,10 @@ else:
 st.header("Published")
 if not published:
     render.no_data("releases")
-for e in published:
-    st.page_link("views/release.py", label=f"{e.title} (published here {e.when})", query_params={"id": e.release_id})
+groups = published_by_type(entries)
+if len(groups) > 1:
+    st.markdown(" · ".join(f"[{label}](#{code.replace('_', '-')}) ({len(listed)})" for code, label, listed in groups))
+for code, label, listed in groups:
+    st.subheader(label, anchor=code.replace("_", "-"))
+    for e in listed:
+        st.page_link("views/release.py", label=f"{e.title} (published here {e.when})", query_params={"id": e.release_id})

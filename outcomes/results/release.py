@@ -201,6 +201,8 @@ class CalendarEntry:
     when: str
     status: str        # "announced", DELAYED or "published"
     release_id: str    # "" for an announcement that is not yet a catalogue entry
+    provider_type: str = ""  # a published release's, for grouping
+    as_at: dt.date | None = None
 
 
 def release_status(release: Release, now: dt.datetime, complete: bool) -> str:
@@ -231,5 +233,14 @@ def calendar(published: list[Release], now: dt.datetime | None = None, catalogue
         seen.add(r.provider_type)
         if r.next_update and not r.next_update.lower().startswith("not updated"):
             out.append(CalendarEntry(f"{r.provider_type_label}: {r.next_update}", "date not yet announced", "announced", ""))
-    out += [CalendarEntry(r.title, when(r.published), "published", r.id) for r in published]
+    out += [CalendarEntry(r.title, when(r.published), "published", r.id, r.provider_type, r.as_at) for r in published]
     return out
+
+
+def published_by_type(entries: list[CalendarEntry]) -> list[tuple[str, str, list[CalendarEntry]]]:
+    """(provider type, its label, its published releases newest date first), in the registry's
+    order of types. The calendar's own order (by the time each was published here) scatters a
+    series loaded all at once, such as the six-monthly LA releases, through the others."""
+    published = [e for e in entries if e.status == "published"]
+    return [(t, TYPES[t].label, sorted((e for e in published if e.provider_type == t), key=lambda e: e.as_at, reverse=True))
+            for t in TYPES if any(e.provider_type == t for e in published)]

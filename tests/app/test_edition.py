@@ -313,3 +313,21 @@ def test_an_address_that_is_no_page_is_a_404_not_streamlits_shell_as_a_page(shel
         shell = Parsed(response.text)
         assert shell.title.startswith("Page not found") and "There is no page at this address" in shell.words
         assert "/browse" in shell.links and shell.scripts >= 1, "with JavaScript on, Streamlit says so itself"
+
+
+def test_the_published_releases_are_listed_by_provider_type_newest_first(client):
+    """Six-monthly LA releases loaded on one day must not bury the others: one list per provider type,
+    each newest first, and every published release once."""
+    text = client.get("/releases").text
+    published = text.split('<h2 class="govuk-heading-l">Published</h2>', 1)[1]
+    store = public.store()
+    listed = re.findall(r'href="/releases/([^"#]+)"', published)
+    assert sorted(listed) == sorted(r.id for r in store.releases)
+    for ptype in {r.provider_type for r in store.releases}:
+        assert f'id="{ptype}"' in published and f'href="#{ptype}"' in published
+        ids = [i for i in listed if store.release(i).provider_type == ptype]
+        dates = [store.release(i).as_at for i in ids]
+        assert dates == sorted(dates, reverse=True), ptype
+        # one block: the type's releases are listed together
+        positions = [listed.index(i) for i in ids]
+        assert positions == list(range(positions[0], positions[0] + len(ids))), ptype

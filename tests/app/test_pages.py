@@ -8,6 +8,7 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from outcomes import settings
+from outcomes.domain.fields import TYPES
 from outcomes.store.store import Store
 from outcomes.results import tidy
 from outcomes.render import people
@@ -169,3 +170,15 @@ def test_schools_show_the_years_inspections_beside_the_stock(built_data):
     assert flow.loc[flow["Judgement"] == "Overall effectiveness", "Good or outstanding"].iloc[0].startswith("z")
     text = text_of(at)
     assert "the flow, not each provider's latest inspection" in text and "standards maintained or improved" in text
+
+
+def test_calendar_lists_the_published_releases_by_provider_type_newest_first(built_data):
+    """The six-monthly LA releases, loaded on one day, stay together under their type, newest first."""
+    at = run("calendar")
+    releases = Store().releases
+    held = {r.provider_type for r in releases}
+    assert [s.value for s in at.subheader] == [t.label for code, t in TYPES.items() if code in held]
+    titles = [e.proto.label.split(" (published here ")[0] for e in at.get("page_link")]
+    la = sorted((r for r in releases if r.provider_type == "la_childrens_services"), key=lambda r: r.as_at, reverse=True)
+    start = titles.index(la[0].title)
+    assert titles[start:start + len(la)] == [r.title for r in la]

@@ -142,8 +142,9 @@ def releases() -> str:
                     breadcrumbs=[{"text": "Releases"}])
     announced_table = table(pd.DataFrame({"Release": [e.title for e in announced], "Publication": [e.when for e in announced],
                                           "Status": [e.status for e in announced]}), "Announced releases")
-    return render("releases.html", announced=announced_table,
-                  published=[(e.release_id, e.title, e.when) for e in published], **context)
+    groups = [(t, label, [(e.release_id, e.title, e.when) for e in listed])
+              for t, label, listed in release_pages.published_by_type(entries)]
+    return render("releases.html", announced=announced_table, published=published, groups=groups, **context)
 
 
 def release(release_id: str) -> str | None:
