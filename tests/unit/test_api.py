@@ -203,6 +203,39 @@ def test_time_period_picks_rows_and_the_query_is_echoed(client, social_care):
     assert {r["provider_subtype"] for r in got["rows"]} == {"Children's home"}
 
 
+def test_a_long_table_comes_in_pages_that_add_up_to_the_csv(client, social_care):
+    """Every provider of the release (thousands of rows): JSON in pages of 1,000 whose next links
+    walk the whole table, row for row the CSV's; the CSV is the whole table at once."""
+    base = f"/api/v1/releases/{social_care['id']}/data?geographic_level=provider"
+    table = list(csv.DictReader(io.StringIO(client.get(base + "&format=csv").text)))
+    first = client.get(base).json()
+    paging = first["paging"]
+    assert first["count"] == len(first["rows"]) == 1000 and paging["page"] == 1 and paging["previous"] is None
+    assert paging["total_rows"] == len(table) > 2000 and paging["total_pages"] == -(-len(table) // 1000)
+    urns, page = [r["institution_id"] for r in first["rows"]], first
+    while page["paging"]["next"]:
+        page = client.get(page["paging"]["next"]).json()
+        urns += [r["institution_id"] for r in page["rows"]]
+    assert page["paging"]["page"] == paging["total_pages"] and page["paging"]["previous"] is not None
+    assert [str(u) for u in urns] == [r["institution_id"] for r in table]
+    bigger = client.get(base + "&page=2&page_size=2500").json()
+    assert [str(r["institution_id"]) for r in bigger["rows"]] == [r["institution_id"] for r in table[2500:5000]]
+    assert bigger["query"] == first["query"], "paging is not part of the query it echoes"
+
+
+@pytest.mark.parametrize("query, parameter", [
+    ("page=9999", "page"), ("page=0", "page"), ("page_size=10001", "page_size"), ("page_size=x", "page_size"),
+    ("format=csv&page=2", "page"), ("format=csv&page_size=10", "page_size")])
+def test_a_bad_page_is_a_400_naming_it(client, social_care, query, parameter):
+    error = _error(client.get(f"/api/v1/releases/{social_care['id']}/data?geographic_level=provider&{query}"))
+    assert error["parameter"] == parameter, error
+
+
+def test_the_metadata_endpoint_takes_no_paging(client, social_care):
+    error = _error(client.get(f"/api/v1/releases/{social_care['id']}/metadata?page=2"))
+    assert error["parameter"] == "page" and "page" not in error["allowed"]
+
+
 # --- errors ---
 
 def _error(answer, status: int = 400) -> dict:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import math
 import re
+from urllib.parse import urlencode
 
 import pandas as pd
 
@@ -171,6 +172,14 @@ def query(store: Store, release: Release, asked: dict[str, str | None]) -> tuple
             data = data[kept].reset_index(drop=True)
             meta = ees.metadata(data)
     return data, meta
+
+
+def paging(release: Release, query: dict[str, str], page: int, size: int, pages: int, total: int) -> dict:
+    """Where a JSON answer's rows sit in the table, with links to the pages beside it."""
+    def link(n: int) -> str:
+        return f"{PREFIX}/releases/{release.id}/data?" + urlencode({**query, "page": n, "page_size": size})
+    return {"page": page, "page_size": size, "total_pages": pages, "total_rows": total,
+            "next": link(page + 1) if page < pages else None, "previous": link(page - 1) if page > 1 else None}
 
 
 def file_name(release: Release, asked: dict[str, str | None]) -> str:

@@ -12,7 +12,7 @@ from outcomes.domain.fields import SYMBOLS
 from outcomes.domain.releases import Release
 from outcomes.render.edition.templating import render
 from outcomes.web.api.data import PREFIX
-from outcomes.web.api.params import DATA_PARAMS, Param
+from outcomes.web.api.params import DATA_PARAMS, PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX, Param
 from outcomes.web.edition.site import frame, interactive
 
 ENDPOINTS = [
@@ -70,7 +70,14 @@ def _examples(base: str, release: Release | None) -> str:
                    "# JSON, with the columns' labels and units beside the rows:\n"
                    "import json\nfrom urllib.request import urlopen\n"
                    f'got = json.load(urlopen("{url}?geographic_level=regional"))\n'
-                   'rows = pd.DataFrame(got["rows"])'))
+                   'rows = pd.DataFrame(got["rows"])\n'
+                   "# Every page of a long table (or read the CSV, which is the whole table):\n"
+                   f'page = json.load(urlopen("{url}?geographic_level=provider"))\n'
+                   'pages = [page["rows"]]\n'
+                   'while page["paging"]["next"]:\n'
+                   f'    page = json.load(urlopen("{base}" + page["paging"]["next"]))\n'
+                   '    pages.append(page["rows"])\n'
+                   'providers = pd.DataFrame([row for rows in pages for row in rows])'))
 
 
 def _sections(base: str) -> str:
@@ -92,8 +99,10 @@ filters with Total rows, then indicators. A release's metadata describes every c
 release offers: {_code(PREFIX + "/releases/{id}")} lists them.</p>
 <h2 class="govuk-heading-m">Answers</h2>
 <p class="govuk-body">JSON ({_code("application/json")}): {_code('{"api_version": "1", "release": {...}, "query": {...}, '
-'"columns": [...], "metadata": [...], "count": n, "rows": [{"column": value, ...}]}')}. Indicators are numbers, or a
-symbol where a figure is withheld:</p>
+'"columns": [...], "metadata": [...], "count": n, "rows": [{"column": value, ...}], "paging": {...}}')}. Rows come
+in pages of {PAGE_SIZE_DEFAULT:,} ({_code("page_size")} up to {PAGE_SIZE_MAX:,}): {_code("paging")} gives the page,
+{_code("total_pages")}, {_code("total_rows")} and the {_code("next")} and {_code("previous")} pages' addresses (null
+at either end). The CSV is always the whole table. Indicators are numbers, or a symbol where a figure is withheld:</p>
 <ul class="govuk-list govuk-list--bullet">{symbols}</ul>
 <p class="govuk-body">CSV ({_code("format=csv")}, {_code("text/csv; charset=utf-8")}, sent as a file): byte for byte the
 file {_code("python -m outcomes export ... --out FILE")} writes for the same release, level, subtype and area. UTF-8

@@ -11,7 +11,7 @@ from outcomes.render.csvfiles import to_csv_bytes
 from outcomes.web import public
 from outcomes.web.api import data, docs, openapi
 from outcomes.web.api.http import CSV, HTML, Answer, cached, json_answer
-from outcomes.web.api.params import DATA_PARAMS, NO_PARAMS, ApiError, parse
+from outcomes.web.api.params import DATA_PARAMS, NO_PARAMS, PAGE, QUERY_PARAMS, ApiError, paging, parse
 
 
 def releases(request: Request) -> Answer:
@@ -33,9 +33,12 @@ def release(request: Request) -> Answer:
     return cached(("release", found.id), lambda: json_answer({"release": data.detail(store, found)}))
 
 
-def _table(request: Request, make_answer) -> Answer:
+def _table(request: Request, make_answer, params=QUERY_PARAMS) -> Answer:
     """A checked query of a release's tidy table, answered by make_answer(release, asked, data, meta)."""
-    asked = parse(request.query_params.multi_items(), DATA_PARAMS)
+    given = request.query_params.multi_items()
+    asked = parse(given, params)
+    if PAGE in params:
+        asked["page"], asked["page_size"] = paging(asked, given)
     store = public.store()
     found = data.release_of(store, request.path_params["release_id"])
 
@@ -54,9 +57,16 @@ def _csv(frame, name: str) -> Answer:
 def _data_answer(found, asked, table, meta) -> Answer:
     if asked["format"] == "csv":
         return _csv(table, data.file_name(found, asked))
-    echo = {k: v for k, v in asked.items() if v is not None}
+    page, size = asked["page"], asked["page_size"]
+    pages = max(1, -(-len(table) // size))
+    if page > pages:
+        raise ApiError(400, f"page {page} is past the last page ({pages}) of this query's {len(table):,} rows "
+                       f"at {size:,} a page", "page")
+    shown = table.iloc[(page - 1) * size:page * size]
+    echo = {k: v for k, v in asked.items() if v is not None and k not in ("page", "page_size")}
     return json_answer({"release": data.short(found), "query": echo, "columns": data.columns_of(table, meta),
-                        "metadata": meta.to_dict("records"), "count": len(table), "rows": data.rows(table)})
+                        "metadata": meta.to_dict("records"), "count": len(shown), "rows": data.rows(shown),
+                        "paging": data.paging(found, echo, page, size, pages, len(table))})
 
 
 def _metadata_answer(found, asked, table, meta) -> Answer:
@@ -68,7 +78,7 @@ def _metadata_answer(found, asked, table, meta) -> Answer:
 
 
 def release_data(request: Request) -> Answer:
-    return _table(request, _data_answer)
+    return _table(request, _data_answer, DATA_PARAMS)
 
 
 def release_metadata(request: Request) -> Answer:

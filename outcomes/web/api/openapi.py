@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from outcomes.domain.fields import PROVIDER_TYPES, SYMBOLS, Status
 from outcomes.web.api.data import API_VERSION, PREFIX
-from outcomes.web.api.params import DATA_PARAMS, Param
+from outcomes.web.api.params import DATA_PARAMS, QUERY_PARAMS, Param
 
 REF = "#/components/"
 STRING = {"type": "string"}
@@ -56,6 +56,7 @@ RELEASE_ID = {"name": "release_id", "in": "path", "required": True, "description
 def paths() -> dict:
     release_id = _ref("parameters", "release_id")
     data_params = [_ref("parameters", p.name) for p in DATA_PARAMS]
+    query_params = [_ref("parameters", p.name) for p in QUERY_PARAMS]
     return {
         "/releases": _operation("listReleases", "Every release published now",
                                 "Each release the public may see now (never one before its publication time), with "
@@ -81,7 +82,7 @@ def paths() -> dict:
             {**_response("The metadata", _ref("schemas", "MetadataAnswer")),
              "content": {"application/json": {"schema": _ref("schemas", "MetadataAnswer")},
                          "text/csv": {"schema": {"type": "string"}}}},
-            [release_id, *data_params], True),
+            [release_id, *query_params], True),
         "/openapi.json": _operation("getOpenApi", "This document", "The OpenAPI 3.1 description of the API.",
                                     _response("The document", {"type": "object"}), [], False),
         "/docs": _operation("getDocs", "The API's documentation", "A page for people: what the API serves, with examples.",
@@ -139,11 +140,16 @@ def schemas() -> dict:
             **version, "count": {"type": "integer"}, "releases": {"type": "array", "items": _ref("schemas", "ReleaseSummary")},
             "links": {"type": "object"}}),
         "ReleaseAnswer": _object(["api_version", "release"], {**version, "release": _ref("schemas", "ReleaseDetail")}),
-        "DataAnswer": _object(["api_version", "release", "query", "columns", "count", "rows"], {
+        "DataAnswer": _object(["api_version", "release", "query", "columns", "count", "rows", "paging"], {
             **version, "release": {"type": "object"}, "query": {"type": "object", "description": "The query, as understood."},
             "columns": {"type": "array", "items": _ref("schemas", "Column")},
-            "metadata": {"type": "array", "items": meta_line}, "count": {"type": "integer"},
-            "rows": {"type": "array", "items": {"type": "object", "additionalProperties": cell}}}),
+            "metadata": {"type": "array", "items": meta_line},
+            "count": {"type": "integer", "description": "Rows in this answer (this page)."},
+            "rows": {"type": "array", "items": {"type": "object", "additionalProperties": cell}},
+            "paging": _object(["page", "page_size", "total_pages", "total_rows", "next", "previous"], {
+                "page": {"type": "integer"}, "page_size": {"type": "integer"}, "total_pages": {"type": "integer"},
+                "total_rows": {"type": "integer", "description": "Rows of the whole table (the CSV's rows)."},
+                "next": NULLABLE_STRING, "previous": NULLABLE_STRING})}),
         "MetadataAnswer": _object(["api_version", "release", "query", "metadata", "count"], {
             **version, "release": {"type": "object"}, "query": {"type": "object"},
             "columns": {"type": "array", "items": _ref("schemas", "Column")},

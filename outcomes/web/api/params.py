@@ -88,7 +88,15 @@ SCOPE = Param("scope", "as_at (the default): each provider's latest inspection a
               "in_year: the inspections carried out in the year to that date (the flow), one row per key judgement, "
               "for the releases whose `datasets` offer it.", SCOPES, "as_at")
 
-DATA_PARAMS = (GEOGRAPHIC_LEVEL, AREA, SUBTYPE, TIME_PERIOD, SCOPE, FORMAT)
+PAGE_SIZE_DEFAULT, PAGE_SIZE_MAX = 1000, 10000
+PAGE = Param("page", "JSON only: which page of rows (from 1). An answer says how many pages there are and links the "
+             "next and previous ones; the CSV is always the whole table, as the export writes it.",
+             default="1", pattern=r"[1-9]\d{0,6}", example="2", max_length=7)
+PAGE_SIZE = Param("page_size", f"JSON only: rows a page, 1 to {PAGE_SIZE_MAX:,}.", default=str(PAGE_SIZE_DEFAULT),
+                  pattern=r"[1-9]\d{0,4}", example="5000", max_length=5)
+
+QUERY_PARAMS = (GEOGRAPHIC_LEVEL, AREA, SUBTYPE, TIME_PERIOD, SCOPE, FORMAT)  # a query of a table (its metadata too)
+DATA_PARAMS = (*QUERY_PARAMS, PAGE, PAGE_SIZE)  # its rows
 NO_PARAMS: tuple[Param, ...] = ()
 
 
@@ -105,6 +113,21 @@ def parse(items: list[tuple[str, str]], allowed: tuple[Param, ...]) -> dict[str,
             raise ApiError(400, f"{name} is given more than once: give it once", name)
         seen[name] = by_name[name].check(value)
     return {p.name: seen.get(p.name, p.default) for p in allowed}
+
+
+def paging(asked: dict[str, str | None], given: list[tuple[str, str]]) -> tuple[int, int]:
+    """(page, page_size) of a data query; a 400 naming the parameter when it is out of range, or
+    given with format=csv (the CSV is the whole table)."""
+    if asked["format"] == "csv":
+        for name, _value in given:
+            if name in (PAGE.name, PAGE_SIZE.name):
+                raise ApiError(400, f"{name} is for JSON answers: the CSV is always the whole table, as the export "
+                               "writes it (leave it out, or ask for format=json)", name)
+    size = int(asked[PAGE_SIZE.name])
+    if size > PAGE_SIZE_MAX:
+        raise ApiError(400, f"page_size {size} is more than {PAGE_SIZE_MAX:,}: ask for the CSV (format=csv) to get the "
+                       "whole table at once", PAGE_SIZE.name)
+    return int(asked[PAGE.name]), size
 
 
 def one_of(name: str, value: str | None, allowed: list[str], what: str) -> None:
