@@ -11,7 +11,7 @@ from outcomes.render.csvfiles import to_csv_bytes
 from outcomes.web import public
 from outcomes.web.api import data, docs, openapi
 from outcomes.web.api.http import CSV, HTML, Answer, cached, json_answer
-from outcomes.web.api.params import DATA_PARAMS, NO_PARAMS, PAGE, QUERY_PARAMS, ApiError, paging, parse
+from outcomes.web.api.params import DATA_PARAMS, NO_PARAMS, PAGE, QUERY_PARAMS, ApiError, page_and_size, parse
 
 
 def releases(request: Request) -> Answer:
@@ -38,7 +38,7 @@ def _table(request: Request, make_answer, params=QUERY_PARAMS) -> Answer:
     given = request.query_params.multi_items()
     asked = parse(given, params)
     if PAGE in params:
-        asked["page"], asked["page_size"] = paging(asked, given)
+        asked["page"], asked["page_size"] = page_and_size(asked, given)
     store = public.store()
     found = data.release_of(store, request.path_params["release_id"])
 

@@ -115,7 +115,7 @@ def parse(items: list[tuple[str, str]], allowed: tuple[Param, ...]) -> dict[str,
     return {p.name: seen.get(p.name, p.default) for p in allowed}
 
 
-def paging(asked: dict[str, str | None], given: list[tuple[str, str]]) -> tuple[int, int]:
+def page_and_size(asked: dict[str, str | None], given: list[tuple[str, str]]) -> tuple[int, int]:
     """(page, page_size) of a data query; a 400 naming the parameter when it is out of range, or
     given with format=csv (the CSV is the whole table)."""
     if asked["format"] == "csv":

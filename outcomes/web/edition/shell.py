@@ -129,31 +129,22 @@ class ShellHead:
         self.app, self.passes = app, passes
 
     async def __call__(self, scope, receive, send):
-        addresses = (plain_addresses(scope["path"], scope.get("query_string", b""))
-                     if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") else None)
-        if addresses is None:
-            if scope["type"] == "http" and scope["method"] in ("GET", "HEAD") and not scope["path"].startswith(self.passes):
-                return await self._not_a_page(scope, receive, send)
+        if scope["type"] != "http" or scope["method"] not in ("GET", "HEAD") or scope["path"].startswith(self.passes):
             return await self.app(scope, receive, send)
+        addresses = plain_addresses(scope["path"], scope.get("query_string", b""))
+        if addresses is None:
+            return await self._not_a_page(scope, receive, send)
         plain, index = addresses
-        # The shell uncompressed and unconditional: it is rewritten, so Streamlit's ETag is not its own.
+        # The shell unconditional: it is rewritten, so Streamlit's ETag is not its own.
         shell_scope = dict(scope, method="GET", headers=[(n, v) for n, v in scope["headers"] if n not in (
-            b"accept-encoding", b"if-none-match", b"if-modified-since", b"range")])
+            b"if-none-match", b"if-modified-since", b"range")])
         status, headers, shell = await _collect(self.app, shell_scope, receive)
-        if status != 200 or not any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers):
+        if status != 200 or not _is_html(headers):
             return await _replay(send, status, headers, shell, scope["method"])
         head = await self._head(scope, plain)
         if head is None:
             plain, head = index, site_head()
-        body = dressed(shell, *head, plain)
-        gzip_ok = any(n == b"accept-encoding" and b"gzip" in v for n, v in scope["headers"])
-        if gzip_ok:
-            body = gzip.compress(body, 6)
-        kept = [(n, v) for n, v in headers if n not in (b"content-length", b"content-encoding", b"etag",
-                                                         b"last-modified", b"accept-ranges", b"vary")]
-        kept += [(b"content-length", str(len(body)).encode()), (b"vary", b"Accept-Encoding")]
-        kept += [(b"content-encoding", b"gzip")] if gzip_ok else []
-        await _replay(send, 200, kept, body, scope["method"])
+        await _replay_dressed(send, 200, headers, shell, lambda page: dressed(page, *head, plain), scope["method"])
 
     async def _not_a_page(self, scope, receive, send) -> None:
         """Streamlit answers an address that is none of its pages (a mistyped link, an old bookmark,
@@ -166,11 +157,9 @@ class ShellHead:
 
         async def watch(message):
             nonlocal held
-            if message["type"] == "http.response.start":
-                headers = message.get("headers", [])
-                if message["status"] == 200 and any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers):
-                    held = {"start": message, "body": []}
-                    return
+            if message["type"] == "http.response.start" and message["status"] == 200 and _is_html(message.get("headers", [])):
+                held = {"start": message, "body": []}
+                return
             if held is None:
                 return await send(message)
             held["body"].append(message.get("body", b""))
@@ -180,17 +169,13 @@ class ShellHead:
 
     async def _answer_held(self, start: dict, body: bytes, method: str, send) -> None:
         headers = start.get("headers", [])
-        gzipped = any(n == b"content-encoding" and v == b"gzip" for n, v in headers)
-        page = gzip.decompress(body) if gzipped and body else body
-        if _STREAMLIT_ROOT not in page:
+        if _STREAMLIT_ROOT not in (gzip.decompress(body) if _is_gzipped(headers) and body else body):
             await send(start)
             return await send({"type": "http.response.body", "body": body})
         tags = site_head(f"Page not found · {SITE_NAME}")[0]
-        page = dressed(page, tags, "Page not found", "There is no page at this address. Check it, or start from "
-                       "one of the pages below.", None)
-        page = gzip.compress(page, 6) if gzipped else page
-        kept = [(n, v) for n, v in headers if n not in (b"content-length", b"etag", b"last-modified", b"accept-ranges")]
-        await _replay(send, 404, [*kept, (b"content-length", str(len(page)).encode())], page, method)
+        await _replay_dressed(send, 404, headers, body, lambda page: dressed(
+            page, tags, "Page not found", "There is no page at this address. Check it, or start from one of the pages below.",
+            None), method)
 
     async def _head(self, scope, plain: str) -> tuple[bytes, str, str] | None:
         """The plain page's head, asked for as a reader with no cookie and no token would."""
@@ -198,6 +183,24 @@ class ShellHead:
         page_scope = dict(scope, method="GET", path=plain, raw_path=plain.encode(), query_string=b"", headers=host)
         status, _headers, page = await _collect(self.app, page_scope)
         return head_of(page) if status == 200 else None
+
+
+def _is_html(headers: list) -> bool:
+    return any(n == b"content-type" and v.startswith(b"text/html") for n, v in headers)
+
+
+def _is_gzipped(headers: list) -> bool:
+    return any(n == b"content-encoding" and v == b"gzip" for n, v in headers)
+
+
+async def _replay_dressed(send, status: int, headers: list, body: bytes, dress, method: str) -> None:
+    """Streamlit's shell answer with its page rewritten by dress(page), compressed as Streamlit sent
+    it; its validators dropped (the body is no longer the file they describe)."""
+    gzipped = _is_gzipped(headers)
+    page = dress(gzip.decompress(body) if gzipped else body)
+    page = gzip.compress(page, 6) if gzipped else page
+    kept = [(n, v) for n, v in headers if n not in (b"content-length", b"etag", b"last-modified", b"accept-ranges")]
+    await _replay(send, status, [*kept, (b"content-length", str(len(page)).encode())], page, method)
 
 
 async def _replay(send, status: int, headers: list, body: bytes, method: str) -> None:
