@@ -78,3 +78,15 @@ def test_with_javascript_off_an_interactive_page_says_what_it_is_and_leads_to_it
     wait_ready(page)
     expect(page.get_by_role("heading", name="Leeds", exact=True)).to_be_visible()
     expect(page).to_have_title("Local authority profile · Ofsted inspection outcomes in England")
+
+
+@pytest.mark.parametrize("path", [*PAGES, f"/local-authority?la={LEEDS}", "/no-such-page"])
+def test_on_a_phone_with_javascript_off_every_page_fits_its_width(browser, server, path):
+    """390 px wide: a wide table scrolls in its own box; the page itself never scrolls sideways."""
+    context = browser.new_context(java_script_enabled=False, viewport={"width": 390, "height": 844})
+    try:
+        phone = context.new_page()
+        phone.goto(server + path)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390, f"{path} is wider than the phone"
+    finally:
+        context.close()

@@ -42,9 +42,12 @@ def _table(caption: str, head: list[str], rows: list[list[str]]) -> str:
     th = "".join(f'<th scope="col" class="govuk-table__header">{h}</th>' for h in head)
     body = "".join("<tr class=\"govuk-table__row\">" + "".join(f'<td class="govuk-table__cell">{c}</td>' for c in r) + "</tr>"
                    for r in rows)
-    return (f'<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">{escape(caption)}'
+    # In the wrapper the edition's table macro puts every table in (_macros.html): a wide table
+    # scrolls in its own box on a phone instead of widening the page.
+    return (f'<div class="edition-table-wrap" role="region" aria-label="{escape(caption)}" tabindex="0">'
+            f'<table class="govuk-table"><caption class="govuk-table__caption govuk-table__caption--m">{escape(caption)}'
             f'</caption><thead class="govuk-table__head"><tr class="govuk-table__row">{th}</tr></thead>'
-            f'<tbody class="govuk-table__body">{body}</tbody></table>')
+            f'<tbody class="govuk-table__body">{body}</tbody></table></div>')
 
 
 def _param_row(p: Param) -> list[str]:
